@@ -1,0 +1,174 @@
+"""Catalogue of the contract's indicators (data contract section 4).
+
+Read by the indicator SQL runner, the published tables and the dashboards.
+Adding an indicator = one SQL file under indicators/sql/ + one entry here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ALL_SCOPES = ("contrat", "pilier", "partenaire", "action", "qpv")
+NO_QPV = ("contrat", "pilier", "partenaire", "action")
+
+UNIT_LABELS = {
+    "nombre": "nombre",
+    "pourcentage": "%",
+    "pour_mille": "‰",
+    "euros": "€",
+}
+
+
+@dataclass(frozen=True)
+class Indicateur:
+    code: str
+    libelle: str  # French label shown to users
+    definition: str  # French definition published with the tables
+    unite: str  # nombre | pourcentage | pour_mille | euros
+    numerateur: str  # French description of the numerator
+    denominateur: str  # French description of the denominator ('' for counts)
+    perimetres: tuple[str, ...]
+    ventilations: tuple[str, ...] = ("ensemble",)  # plus sexe / tranche_age at contrat scope
+    sql: str = ""  # file under indicators/sql/ that computes it
+    # which kind of count the confidentiality rule checks: personnes | sorties | seances | none
+    secret_base: str = "personnes"
+
+
+def _share(code, libelle, definition, numerateur, perimetres=ALL_SCOPES, sql="profil.sql"):
+    return Indicateur(
+        code, libelle, definition, "pourcentage", numerateur,
+        "bénéficiaires uniques de la période", perimetres, sql=sql,
+    )
+
+
+INDICATEURS: tuple[Indicateur, ...] = (
+    Indicateur(
+        "beneficiaires_uniques", "Bénéficiaires uniques",
+        "Nombre de personnes distinctes (id_participant) ayant une inscription active "
+        "sur la période (entrée au plus tard à la fin de la période, sans sortie avant "
+        "son début). Une personne suivie dans plusieurs actions compte une fois.",
+        "nombre", "personnes distinctes", "", ALL_SCOPES,
+        ("ensemble", "sexe", "tranche_age"), sql="beneficiaires.sql",
+    ),
+    Indicateur(
+        "nouveaux_entrants", "Nouveaux entrants",
+        "Nombre de personnes distinctes dont une date d'entrée tombe dans la période.",
+        "nombre", "personnes distinctes entrées", "", ALL_SCOPES, sql="beneficiaires.sql",
+    ),
+    _share(
+        "part_residents_qpv", "Part des résidents QPV",
+        "Part des bénéficiaires uniques résidant dans un quartier prioritaire de qpv.csv.",
+        "bénéficiaires résidant en QPV", perimetres=NO_QPV,
+    ),
+    _share("part_femmes", "Part des femmes",
+           "Part des bénéficiaires uniques de sexe féminin.", "bénéficiaires femmes"),
+    _share("part_moins_26_ans", "Part des moins de 26 ans",
+           "Part des bénéficiaires uniques âgés de moins de 26 ans à l'entrée "
+           "(année d'entrée moins année de naissance).", "bénéficiaires de moins de 26 ans"),
+    _share("part_50_ans_et_plus", "Part des 50 ans et plus",
+           "Part des bénéficiaires uniques âgés de 50 ans ou plus à l'entrée.",
+           "bénéficiaires de 50 ans et plus"),
+    _share("part_infra_bac", "Part des infra-bac",
+           "Part des bénéficiaires uniques sans diplôme ou de niveau CAP/BEP.",
+           "bénéficiaires infra-bac"),
+    _share("part_non_inscrits_ft", "Part des non-inscrits à France Travail (« invisibles »)",
+           "Part des bénéficiaires uniques non inscrits comme demandeurs d'emploi à France "
+           "Travail à l'entrée.", "bénéficiaires non inscrits"),
+    Indicateur(
+        "taux_couverture_qpv", "Taux de couverture QPV",
+        "Bénéficiaires uniques résidant en QPV pour 1 000 habitants des QPV (population "
+        "de qpv.csv ; au périmètre du contrat, tous les QPV ensemble).",
+        "pour_mille", "bénéficiaires résidant en QPV", "population des QPV",
+        ("contrat", "qpv"), sql="profil.sql",
+    ),
+    Indicateur(
+        "taux_assiduite", "Taux d'assiduité",
+        "Part des séances de la période où la personne était présente (une absence "
+        "excusée compte comme non suivie).",
+        "pourcentage", "séances avec présence", "séances programmées", NO_QPV,
+        sql="assiduite.sql", secret_base="seances",
+    ),
+    Indicateur(
+        "sorties", "Sorties",
+        "Nombre d'inscriptions dont la date de sortie tombe dans la période "
+        "(une personne sortant de deux actions compte deux sorties).",
+        "nombre", "sorties", "", NO_QPV, sql="sorties.sql", secret_base="sorties",
+    ),
+    Indicateur(
+        "taux_abandon", "Taux d'abandon",
+        "Part des sorties de la période motivées par un abandon.",
+        "pourcentage", "sorties pour abandon", "sorties", NO_QPV, sql="sorties.sql",
+        secret_base="sorties",
+    ),
+    Indicateur(
+        "taux_sorties_positives", "Taux de sorties positives",
+        "Part des sorties de la période vers l'emploi durable, l'emploi de transition, "
+        "une formation qualifiante ou une création d'activité.",
+        "pourcentage", "sorties positives", "sorties", NO_QPV,
+        ("ensemble", "sexe", "tranche_age"), sql="sorties.sql", secret_base="sorties",
+    ),
+    Indicateur(
+        "taux_emploi_durable", "Taux de sorties en emploi durable",
+        "Part des sorties de la période vers un emploi durable (CDI, CDD de 6 mois ou plus).",
+        "pourcentage", "sorties en emploi durable", "sorties", NO_QPV, sql="sorties.sql",
+        secret_base="sorties",
+    ),
+    Indicateur(
+        "financement_total", "Financement total",
+        "Somme des montants accordés dont l'année budgétaire tombe dans la période.",
+        "euros", "montants accordés", "", NO_QPV, sql="financements.sql", secret_base="none",
+    ),
+    Indicateur(
+        "part_pluriannuel", "Part du financement pluriannuel (CPO)",
+        "Part du financement total relevant d'une convention pluriannuelle d'objectifs.",
+        "pourcentage", "financement sous CPO", "financement total", NO_QPV,
+        sql="financements.sql", secret_base="none",
+    ),
+    Indicateur(
+        "part_credits_specifiques", "Part des crédits spécifiques (BOP 147)",
+        "Part du financement total provenant des crédits spécifiques de l'État (BOP 147).",
+        "pourcentage", "financement BOP 147", "financement total", NO_QPV,
+        sql="financements.sql", secret_base="none",
+    ),
+    Indicateur(
+        "part_premier_financeur", "Part du premier financeur",
+        "Part du financement total apportée par le plus gros financeur du périmètre "
+        "(chaque financeur est d'abord additionné sur tout le périmètre).",
+        "pourcentage", "financement du premier financeur", "financement total", NO_QPV,
+        sql="financements.sql", secret_base="none",
+    ),
+    Indicateur(
+        "part_financement_securise_n1", "Part du financement sécurisé à N+1",
+        "Part du financement total dont la convention court au moins jusqu'au 31 décembre "
+        "de l'année suivant la dernière année de la période.",
+        "pourcentage", "financement couvert jusqu'à N+1", "financement total", NO_QPV,
+        sql="financements.sql", secret_base="none",
+    ),
+    Indicateur(
+        "cout_par_beneficiaire", "Coût par bénéficiaire",
+        "Financement total divisé par le nombre de bénéficiaires uniques.",
+        "euros", "financement total", "bénéficiaires uniques", NO_QPV, sql="couts.sql",
+    ),
+    Indicateur(
+        "cout_par_sortie_positive", "Coût par sortie positive",
+        "Financement total divisé par le nombre de sorties positives.",
+        "euros", "financement total", "sorties positives", NO_QPV, sql="couts.sql",
+        secret_base="sorties",
+    ),
+)
+
+BY_CODE = {i.code: i for i in INDICATEURS}
+
+# Breakdowns beyond 'ensemble' exist only at contract scope (contract section 4).
+MODALITES = {
+    "ensemble": ("ensemble",),
+    "sexe": ("F", "H"),
+    "tranche_age": ("moins_26", "26_49", "50_plus"),
+}
+
+STATUTS = {
+    "atteint": "Atteint",
+    "en_bonne_voie": "En bonne voie",
+    "a_surveiller": "À surveiller",
+    "en_retard": "En retard",
+}
