@@ -1,0 +1,247 @@
+"""Find partner drops under <root>/incoming/<code_partenaire>/<periode>/<file>.
+
+Every entry found is returned, with a French `refusal` when it cannot be used whatever
+its content (bad place, unknown partner or period, name, extension, size, symlink).
+Hidden files and office lock files (`.x`, `~$x.xlsx`, `.~lock.x#`) are skipped silently:
+they are made by the partner's computer (Finder, LibreOffice, Excel), not sent as a
+report, so skipping them loses nothing a partner submitted.
+Symlinks are never followed: they are refused and only the link text is hashed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+SUPPORTED_EXTENSIONS = (".csv", ".xlsx", ".xls", ".ods")
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+CHUNK = 1024 * 1024
+
+_PERIODE_RE = re.compile(r"^(\d{4})(?:-S([12]))?$", re.IGNORECASE)
+_KIND_PREFIXES = (
+    ("participants", "participants"),
+    ("seances", "seances"),
+    ("presences", "seances"),
+    ("financements", "financements"),
+)
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    rel: str  # posix path relative to incoming/
+    path: Path  # absolute path (not resolved: a symlink stays a symlink)
+    code_partenaire: str | None
+    periode: str | None
+    periode_rang: int | None
+    kind: str | None
+    size: int
+    mtime: datetime  # local time, naive
+    sha256: str
+    refusal: str | None = None  # French, for the partner
+    refusal_rule: str | None = None  # short code stored in ingest.files
+    readable: bool = True  # False for symlinks / special files: never opened nor archived
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def slot(self) -> tuple[str, str, str] | None:
+        if self.code_partenaire and self.periode and self.kind:
+            return (self.code_partenaire, self.periode, self.kind)
+        return None
+
+
+def periode_rang(periode: str) -> int | None:
+    """2025-S1 -> 20251, 2025-S2 -> 20252, 2025 -> 20253 (so S1 < S2 < year < next S1)."""
+    m = _PERIODE_RE.match(periode)
+    if not m:
+        return None
+    half = m.group(2)
+    return int(m.group(1)) * 10 + (int(half) if half else 3)
+
+
+def normalise_periode(periode: str) -> str | None:
+    m = _PERIODE_RE.match(periode)
+    if not m:
+        return None
+    return m.group(1) + (f"-S{m.group(2)}" if m.group(2) else "")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def guess_kind(filename: str) -> str | None:
+    """Kind from the file name, ignoring case and accents (data contract section 1)."""
+    stem = _fold(Path(filename).stem).strip()
+    for prefix, kind in _KIND_PREFIXES:
+        if stem.startswith(prefix):
+            return kind
+    return None
+
+
+def _detect_kind(filename: str) -> str | None:
+    try:  # helper-1's parser owns the canonical rule; fall back while it is not there
+        from pipelines.ingest.parse import detect_kind
+    except ImportError:
+        return guess_kind(filename)
+    return detect_kind(filename)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def is_ignored_name(name: str) -> bool:
+    """Hidden files, Excel (~$x) and LibreOffice (.~lock.x#) lock files."""
+    return name.startswith((".", "~$")) and ".." not in name
+
+
+def scan_incoming(
+    root: Path,
+    contract_years: tuple[int, int],
+    partners: set[str],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> list[IncomingFile]:
+    incoming = Path(root) / "incoming"
+    if not incoming.is_dir():
+        return []
+    base = incoming.resolve()
+    found: list[IncomingFile] = []
+    for dirpath, dirnames, filenames in os.walk(incoming, followlinks=False):
+        here = Path(dirpath)
+        kept_dirs = []
+        for d in sorted(dirnames):
+            entry = here / d
+            if is_ignored_name(d):
+                continue
+            if entry.is_symlink():  # os.walk lists it but does not enter it: report it
+                found.append(_inspect(entry, incoming, base, contract_years, partners, max_bytes))
+            else:
+                kept_dirs.append(d)
+        dirnames[:] = kept_dirs
+        for name in sorted(filenames):
+            if is_ignored_name(name):
+                continue
+            found.append(_inspect(here / name, incoming, base, contract_years, partners, max_bytes))
+    return sorted(found, key=lambda f: f.rel)
+
+
+def _canonical_partner(folder: str, partners: set[str]) -> str | None:
+    if folder in partners:
+        return folder
+    matches = [p for p in partners if p.casefold() == folder.casefold()]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _inspect(
+    path: Path,
+    incoming: Path,
+    base: Path,
+    contract_years: tuple[int, int],
+    partners: set[str],
+    max_bytes: int,
+) -> IncomingFile:
+    parts = path.relative_to(incoming).parts
+    rel = "/".join(parts)
+    st = path.lstat()
+    mtime = datetime.fromtimestamp(st.st_mtime_ns / 1e9)
+    is_link = stat.S_ISLNK(st.st_mode)
+    regular = stat.S_ISREG(st.st_mode)
+    if is_link:
+        sha = hashlib.sha256(os.fsencode(os.readlink(path))).hexdigest()
+    elif regular:
+        sha = sha256_file(path)
+    else:
+        sha = hashlib.sha256(b"").hexdigest()
+
+    partner_folder = parts[0] if len(parts) >= 2 else None
+    periode_folder = parts[1] if len(parts) >= 3 else None
+    code = _canonical_partner(partner_folder, partners) if partner_folder else None
+    periode = normalise_periode(periode_folder) if periode_folder else None
+    rang = periode_rang(periode) if periode else None
+    kind = _detect_kind(path.name) if regular else None
+
+    def make(refusal: str | None = None, rule: str | None = None) -> IncomingFile:
+        return IncomingFile(
+            rel=rel,
+            path=path,
+            code_partenaire=code or partner_folder,
+            periode=periode or periode_folder,
+            periode_rang=rang,
+            kind=kind,
+            size=st.st_size,
+            mtime=mtime,
+            sha256=sha,
+            refusal=refusal,
+            refusal_rule=rule,
+            readable=regular and not is_link,
+        )
+
+    if any(".." in part for part in parts):
+        return make(
+            "Nom de fichier ou de dossier contenant « .. » : refusé par sécurité.", "nom_interdit"
+        )
+    if is_link:
+        return make(
+            "Lien symbolique : seul un vrai fichier déposé est accepté (le lien n'est pas suivi).",
+            "lien_symbolique",
+        )
+    if not path.resolve().is_relative_to(base):
+        return make("Chemin hors du dossier de dépôt.", "chemin_hors_depot")
+    if not regular:
+        return make("Ce n'est pas un fichier ordinaire.", "fichier_special")
+    if len(parts) != 3:
+        return make(
+            "Fichier mal placé : il doit être déposé dans "
+            "incoming/<code partenaire>/<période>/<fichier>.",
+            "emplacement_invalide",
+        )
+    if code is None:
+        return make(f"Dossier partenaire inconnu : « {partner_folder} ».", "partenaire_inconnu")
+    if periode is None:
+        return make(
+            f"Dossier de période inconnu : « {periode_folder} » (attendu AAAA, AAAA-S1 ou "
+            "AAAA-S2).",
+            "periode_inconnue",
+        )
+    first, last = contract_years
+    if not first <= int(periode[:4]) <= last:
+        return make(
+            f"Période {periode} hors des années du contrat ({first} à {last}).",
+            "periode_hors_contrat",
+        )
+    ext = path.suffix.lower()
+    if ext not in SUPPORTED_EXTENSIONS:
+        return make(
+            f"Format non pris en charge « {path.suffix or '(sans extension)'} » : "
+            "envoyer un fichier .csv, .xlsx, .xls ou .ods.",
+            "format_non_pris_en_charge",
+        )
+    if kind is None:
+        return make(
+            "Type de fichier inconnu d'après son nom : le nom doit commencer par "
+            "« participants », « seances » (ou « presences ») ou « financements ».",
+            "type_inconnu",
+        )
+    if st.st_size == 0:
+        return make("Fichier vide (0 octet).", "fichier_vide")
+    if st.st_size > max_bytes:
+        return make(
+            f"Fichier trop volumineux : {st.st_size / 1048576:.1f} Mo pour une limite de "
+            f"{max_bytes / 1048576:.1f} Mo.",
+            "fichier_trop_volumineux",
+        )
+    return make()
