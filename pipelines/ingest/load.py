@@ -1,0 +1,291 @@
+"""From scanned files to raw.* rows and the ingest.* log, one transaction per file.
+
+Rules (data contract sections 1 and 3):
+- every received file is archived unchanged (content-addressed), accepted or refused;
+- a file whose latest record for the same source path has the same sha256 was already
+  processed: skipped, unless `reprocess` (then re-read and replaced in place);
+- a file identical to the version in force of its slot changes nothing ('identique');
+- otherwise it is a (re)submission: refused, or accepted and then in force for its slot;
+- files are handled in (mtime, name) order, so within a slot the last one wins.
+The connection must be in autocommit mode: this module opens its own transactions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.ingest import registry
+from pipelines.ingest.model import ISSUE_COLUMNS, ParsedReport, PartnerContext
+from pipelines.ingest.scan import DEFAULT_MAX_BYTES, IncomingFile
+
+log = logging.getLogger(__name__)
+
+ParseFn = Callable[..., ParsedReport]
+SQL_DIR = Path(__file__).parent / "sql"
+CROSS_FILE_RULES = (
+    "seance_sans_inscription",
+    "entree_avant_debut_action",
+    "sortie_apres_fin_action",
+)
+INTERNAL_ERROR_MESSAGE = (
+    "Le fichier n'a pas pu être lu à cause d'une erreur inattendue du traitement "
+    "({error}). L'équipe d'évaluation est prévenue ; la version précédente reste en vigueur."
+)
+
+
+@dataclass
+class IngestSummary:
+    run_id: str
+    file_ids: list[str] = field(default_factory=list)  # records written by this call
+    accepted: int = 0
+    refused: int = 0
+    identical: int = 0
+    skipped: int = 0  # already seen, unchanged
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+
+    @property
+    def changed_data(self) -> bool:
+        return self.accepted > 0
+
+
+def reference_scope(con: duckdb.DuckDBPyConnection) -> tuple[tuple[int, int], set[str]]:
+    """(contract years, partner codes) from ref.*, i.e. the arguments of scan_incoming."""
+    years = registry.fetch_one(
+        con, "SELECT year(min(date_debut)), year(max(date_fin)) FROM ref.contrat"
+    )
+    partners = {r[0] for r in con.execute("SELECT code_partenaire FROM ref.partenaires").fetchall()}
+    return (years[0], years[1]), partners
+
+
+def partner_context(con: duckdb.DuckDBPyConnection, code_partenaire: str) -> PartnerContext:
+    actions = con.execute("SELECT code_action, code_partenaire FROM ref.actions").fetchall()
+    qpv = con.execute("SELECT code_qpv FROM ref.qpv").fetchall()
+    years, _ = reference_scope(con)
+    return PartnerContext(
+        code_partenaire=code_partenaire,
+        actions_of_partner=frozenset(a for a, p in actions if p == code_partenaire),
+        all_actions=frozenset(a for a, _ in actions),
+        qpv_codes=frozenset(q for (q,) in qpv),
+        contract_years=years,
+    )
+
+
+def _default_parse() -> ParseFn:
+    from pipelines.ingest.parse import parse_report
+
+    return parse_report
+
+
+def ingest_files(
+    con: duckdb.DuckDBPyConnection,
+    root: Path,
+    files: list[IncomingFile],
+    run_id: str,
+    ref_context: Callable[[str], PartnerContext] | None = None,
+    parse: ParseFn | None = None,
+    reprocess: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> IngestSummary:
+    """Archive, parse and record `files`; `ref_context(code)` defaults to partner_context."""
+    registry.ensure_columns(con)
+    parse = parse or _default_parse()
+    contexts: dict[str, PartnerContext] = {}
+
+    def context_for(code: str) -> PartnerContext:
+        if code not in contexts:
+            contexts[code] = ref_context(code) if ref_context else partner_context(con, code)
+        return contexts[code]
+
+    summary = IngestSummary(run_id=run_id)
+    for f in sorted(files, key=lambda f: (f.mtime, f.name, f.rel)):
+        last = registry.last_record_for_path(con, f.rel)
+        seen = last is not None and last.sha256 == f.sha256
+        if seen and not reprocess:
+            summary.skipped += 1
+            continue
+        archive_rel = registry.archive_file(root, f)
+        _ingest_one(
+            con,
+            f,
+            archive_rel,
+            run_id,
+            last if seen else None,
+            parse,
+            context_for,
+            max_bytes,
+            summary,
+        )
+    return summary
+
+
+def _decide(
+    con: duckdb.DuckDBPyConnection,
+    f: IncomingFile,
+    previous: registry.KnownFile | None,
+    parse: ParseFn,
+    context_for: Callable[[str], PartnerContext],
+    max_bytes: int,
+) -> tuple[str, ParsedReport | None, str | None, str | None]:
+    """(status, parsed report or None, refusal message, refusal rule)."""
+    slot = f.slot
+    in_force = registry.in_force_for_slot(con, slot) if slot else None
+    same_as_in_force = in_force is not None and in_force.sha256 == f.sha256
+    if same_as_in_force and (previous is None or in_force.file_id != previous.file_id):
+        return registry.STATUS_IDENTICAL, None, None, None
+    if f.refusal is not None:
+        return registry.STATUS_REFUSED, None, f.refusal, f.refusal_rule
+    try:
+        parsed = parse(f.path, f.kind, context_for(f.code_partenaire), max_bytes)
+    except Exception as err:  # a parser bug must not stop the other partners' files
+        log.exception("Erreur inattendue en lisant %s", f.rel)
+        message = INTERNAL_ERROR_MESSAGE.format(error=type(err).__name__)
+        return registry.STATUS_REFUSED, None, message, "erreur_lecture"
+    if parsed.refused:
+        return registry.STATUS_REFUSED, parsed, parsed.refusal, parsed.refusal_rule
+    return registry.STATUS_ACCEPTED, parsed, None, None
+
+
+def _ingest_one(
+    con: duckdb.DuckDBPyConnection,
+    f: IncomingFile,
+    archive_rel: str,
+    run_id: str,
+    previous: registry.KnownFile | None,
+    parse: ParseFn,
+    context_for: Callable[[str], PartnerContext],
+    max_bytes: int,
+    summary: IngestSummary,
+) -> None:
+    status, parsed, message, rule = _decide(con, f, previous, parse, context_for, max_bytes)
+    accepted = status == registry.STATUS_ACCEPTED
+    counts = _counts(parsed) if parsed is not None else {}
+    con.begin()
+    try:
+        if previous is not None:  # reprocess: same identity, rows replaced
+            received_at = registry.fetch_one(
+                con, "SELECT received_at FROM ingest.files WHERE file_id = ?", [previous.file_id]
+            )[0]
+            registry.delete_file_rows(con, previous.file_id)
+            arrival_seq, file_id = previous.arrival_seq, previous.file_id
+        else:
+            received_at = registry.now_local()
+            arrival_seq = registry.next_arrival_seq(con)
+            file_id = registry.make_file_id(arrival_seq, f.sha256)
+        if parsed is not None:
+            if accepted:
+                _insert_frame(con, f"raw.{f.kind}", parsed.accepted, file_id)
+            _insert_frame(con, "ingest.rejections", parsed.rejections, file_id, ISSUE_COLUMNS)
+            _insert_frame(con, "ingest.warnings", parsed.warnings, file_id, ISSUE_COLUMNS)
+        registry.insert_file_record(
+            con,
+            {
+                "file_id": file_id,
+                "sha256": f.sha256,
+                "source_path": f.rel,
+                "archive_path": archive_rel,
+                "code_partenaire": f.code_partenaire,
+                "periode": f.periode,
+                "periode_rang": f.periode_rang,
+                "kind": f.kind,
+                "size_bytes": f.size,
+                "mtime": f.mtime,
+                "received_at": received_at,
+                "arrival_seq": arrival_seq,
+                "run_id": run_id,
+                "status": status,
+                "in_force": False,
+                "encoding": parsed.encoding if parsed else None,
+                "header_row": parsed.header_row if parsed else None,
+                "message": message,
+                "refusal_rule": rule,
+                **(counts if accepted else {}),
+            },
+        )
+        if f.slot:
+            registry.refresh_in_force(con, f.slot)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    summary.file_ids.append(file_id)
+    if accepted:
+        summary.accepted += 1
+        summary.rows_accepted += counts["rows_accepted"]
+        summary.rows_rejected += counts["rows_rejected"]
+    elif status == registry.STATUS_IDENTICAL:
+        summary.identical += 1
+    else:
+        summary.refused += 1
+
+
+def _counts(parsed: ParsedReport) -> dict[str, int]:
+    def distinct_rows(frame: pl.DataFrame) -> int:
+        if frame.height == 0 or "row_number" not in frame.columns:
+            return 0
+        return frame.get_column("row_number").n_unique()
+
+    return {
+        "rows_read": parsed.rows_read,
+        "rows_accepted": parsed.accepted.height,
+        "rows_rejected": distinct_rows(parsed.rejections),
+        "rows_ignored": parsed.rows_ignored,
+        "rows_warned": distinct_rows(parsed.warnings),
+    }
+
+
+def _insert_frame(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pl.DataFrame,
+    file_id: str,
+    columns: tuple[str, ...] | None = None,
+) -> None:
+    """Bulk insert through Arrow, matching columns by name."""
+    if frame is None or frame.height == 0:
+        return
+    if columns is not None:
+        frame = frame.select(columns)
+    frame = frame.with_columns(pl.lit(file_id).alias("file_id"))
+    view = "_ingest_frame"
+    con.register(view, frame.to_arrow())
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
+    finally:
+        con.unregister(view)
+
+
+def staging_sql_files() -> list[Path]:
+    """The staging SQL, one concern per file, run in the order of their number prefix."""
+    return sorted(SQL_DIR.glob("[0-9][0-9]_*.sql"))
+
+
+def build_staging(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rebuild staging.* from the rows of files in force and the cross-file warnings.
+
+    One transaction: a reader sees the old rows in force or the new ones, never a mix.
+    """
+    con.begin()
+    try:
+        for sql_file in staging_sql_files():
+            con.execute(sql_file.read_text(encoding="utf-8"))
+        counts = {
+            kind: registry.fetch_one(con, f"SELECT count(*) FROM staging.{kind}")[0]
+            for kind in ("participants", "seances", "financements")
+        }
+        counts["cross_file_warnings"] = registry.fetch_one(
+            con,
+            "SELECT count(*) FROM ingest.warnings WHERE list_contains(?, regle)",
+            [list(CROSS_FILE_RULES)],
+        )[0]
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return counts

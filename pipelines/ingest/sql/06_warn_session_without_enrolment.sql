@@ -1,0 +1,16 @@
+-- A session of a person with no accepted enrolment in that action, in any period.
+-- The row stays in staging and counts like the others; the partner is told.
+INSERT INTO ingest.warnings (file_id, row_number, colonne, valeur, regle, message)
+SELECT
+    s.file_id,
+    s.row_number,
+    'id_participant',
+    s.id_participant,
+    'seance_sans_inscription',
+    'Séance de la personne « ' || s.id_participant || ' » à l''action ' || s.code_action
+        || ' sans inscription acceptée à cette action (dans aucun bilan participants).'
+FROM staging.seances AS s
+WHERE NOT EXISTS (
+    SELECT 1 FROM staging.participants AS p
+    WHERE p.id_participant = s.id_participant AND p.code_action = s.code_action
+);
