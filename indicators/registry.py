@@ -33,6 +33,16 @@ class Indicateur:
     # which kind of count the confidentiality rule checks: personnes | sorties | seances | none
     secret_base: str = "personnes"
 
+    @property
+    def est_ratio(self) -> bool:
+        """True when valeur = numerateur x echelle / denominateur (a share, rate or cost)."""
+        return bool(self.denominateur)
+
+    @property
+    def echelle(self) -> int:
+        """Factor applied to a ratio: 100 for a percentage, 1000 per mille, else 1."""
+        return {"pourcentage": 100, "pour_mille": 1000}.get(self.unite, 1)
+
 
 def _share(code, libelle, definition, numerateur, perimetres=ALL_SCOPES, sql="profil.sql"):
     return Indicateur(
