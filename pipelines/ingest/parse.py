@@ -1,0 +1,93 @@
+"""Public entry points: read and validate one partner file.
+
+parse_report never raises on a bad file: a file that cannot be used becomes a
+refusal (French message + rule code); otherwise rows are split into accepted
+rows (typed, pandera-validated), rejections and warnings.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.ingest.errors import FileRefused
+from pipelines.ingest.headers import KIND_COLUMNS
+from pipelines.ingest.model import KINDS, ParsedReport, PartnerContext
+from pipelines.ingest.readers import read_table
+from pipelines.ingest.rules import empty_issues, validate
+from pipelines.ingest.schemas import SCHEMAS, columns_of
+from pipelines.ingest.text import fold_header
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 200 * 1024 * 1024
+_KIND_PREFIXES = (
+    ("participants", "participants"),
+    ("participant", "participants"),
+    ("seances", "seances"),
+    ("seance", "seances"),
+    ("presences", "seances"),
+    ("presence", "seances"),
+    ("financements", "financements"),
+    ("financement", "financements"),
+)
+
+
+def detect_kind(filename: str) -> str | None:
+    """Kind of a partner file from its name ('Séances_2025.xlsx' -> 'seances'), else None."""
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", Path(filename).name)
+    folded = fold_header(stem)
+    for prefix, kind in _KIND_PREFIXES:
+        if folded.startswith(prefix):
+            return kind
+    return None
+
+
+def empty_report(kind: str) -> ParsedReport:
+    accepted = pl.DataFrame(schema=columns_of(kind))
+    return ParsedReport(kind, accepted, empty_issues(), empty_issues())
+
+
+def parse_report(
+    path: Path, kind: str, ctx: PartnerContext, max_bytes: int = MAX_BYTES
+) -> ParsedReport:
+    """Read, normalise and validate one partner file (data contract sections 2 and 3)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}, expected one of {KINDS}")
+    try:
+        return _parse(Path(path), kind, ctx, max_bytes)
+    except FileRefused as refused:
+        report = empty_report(kind)
+        report.refusal, report.refusal_rule = refused.message, refused.rule
+        return report
+
+
+def _parse(path: Path, kind: str, ctx: PartnerContext, max_bytes: int) -> ParsedReport:
+    table = read_table(path, KIND_COLUMNS[kind], max_bytes)
+    frame = table.frame
+    totals = frame.get_column("is_total")
+    rows_ignored = int(totals.sum())
+    if len(frame) == rows_ignored:
+        raise FileRefused(
+            "fichier_vide",
+            f"Aucune ligne de données sous l'en-tête (ligne {table.header_row}) : "
+            "le fichier est vide.",
+        )
+    checked = validate(kind, frame.filter(~totals).drop("is_total"), table.header.headers, ctx)
+    dtypes = columns_of(kind)
+    accepted = checked.accepted.select(pl.col(c).cast(t) for c, t in dtypes.items())
+    SCHEMAS[kind].validate(accepted)  # the contract of accepted rows; raises on a rules bug
+    return ParsedReport(
+        kind=kind,
+        accepted=accepted,
+        rejections=checked.rejections,
+        warnings=checked.warnings,
+        rows_read=len(frame),
+        rows_ignored=rows_ignored,
+        encoding=table.encoding,
+        header_row=table.header_row,
+        extra={"colonnes": dict(table.header.headers)},
+    )

@@ -1,0 +1,123 @@
+"""Vectorised parsers of the values partners type (polars expressions).
+
+Parsers take an expression on a Utf8 column and return the typed value, or
+null when the text cannot be read. `on_distinct` runs a parser once per
+distinct text: a 20-million-row sessions file holds a few hundred distinct
+dates and a handful of presence codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import polars as pl
+
+from pipelines.ingest.domains import BOOLEANS
+from pipelines.ingest.text import SPACES, fold_code_expr, fold_expr, remove_spaces_expr
+
+_TAIL = r"(?:[ T].*)?$"  # a time after the date is ignored
+_ISO = r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TAIL
+_FRENCH = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})" + _TAIL
+_SERIAL = r"^\d{5}(?:[.,]\d+)?$"
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Excel serial numbers accepted as dates: 1950-01-01 .. 2099-12-31 (a bare "2025" is no date).
+_SERIAL_MIN, _SERIAL_MAX = 18264, 73050
+DATE_YEARS = (1900, 2100)
+
+
+def on_distinct(
+    frame: pl.DataFrame, column: str, parser: Callable[[pl.Expr], pl.Expr]
+) -> pl.Series:
+    """parser(column) for every row, computed on the distinct values only."""
+    distinct = frame.select(pl.col(column).unique().drop_nulls())
+    parsed = distinct.select(pl.col(column), parser(pl.col(column)).alias("parsed"))
+    return frame.get_column(column).replace_strict(
+        parsed.get_column(column),
+        parsed.get_column("parsed"),
+        default=None,
+        return_dtype=parsed.schema["parsed"],
+    )
+
+
+def _ymd(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
+    text = pl.format("{}-{}-{}", year, month.str.zfill(2), day.str.zfill(2))
+    return text.str.to_date("%Y-%m-%d", strict=False)
+
+
+def parse_date(expr: pl.Expr) -> pl.Expr:
+    """dd/mm/yyyy, d/m/yyyy, dd/mm/yy (20yy), ISO, with or without time, Excel serial."""
+    text = expr.str.strip_chars(SPACES)
+    iso = text.str.extract_groups(_ISO)
+    french = text.str.extract_groups(_FRENCH)
+    french_year = french.struct.field("3")
+    french_year = pl.when(french_year.str.len_bytes() == 2).then("20" + french_year)
+    french_year = french_year.otherwise(french.struct.field("3"))
+    serial = (
+        text.str.replace(",", ".", literal=True)
+        .cast(pl.Float64, strict=False)
+        .floor()
+        .cast(pl.Int64)
+    )
+    serial_ok = text.str.contains(_SERIAL) & serial.is_between(_SERIAL_MIN, _SERIAL_MAX)
+    from_serial = pl.lit(EXCEL_EPOCH) + pl.duration(days=serial)
+    parsed = pl.coalesce(
+        _ymd(iso.struct.field("1"), iso.struct.field("2"), iso.struct.field("3")),
+        _ymd(french_year, french.struct.field("2"), french.struct.field("1")),
+        pl.when(serial_ok).then(from_serial.cast(pl.Date)),
+    )
+    return pl.when(parsed.dt.year().is_between(*DATE_YEARS)).then(parsed)
+
+
+def parse_amount(expr: pl.Expr) -> pl.Expr:
+    """'1 250,50 €', '1250.5', '1.250,50' -> Float64."""
+    text = expr.str.replace_all(r"[\s\u00a0\u202f\u2009\u2007€]", "")
+    text = text.str.replace(r"(?i)eur(o|os)?$", "")
+    thousands_dot = text.str.contains(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+    thousands_comma = text.str.contains(r"^[+-]?\d{1,3}(,\d{3})+\.\d+$")
+    normalised = (
+        pl.when(thousands_dot)
+        .then(text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
+        .when(thousands_comma)
+        .then(text.str.replace_all(",", "", literal=True))
+        .otherwise(text.str.replace(",", ".", literal=True))
+    )
+    ok = normalised.str.contains(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+    return pl.when(ok).then(normalised.cast(pl.Float64, strict=False))
+
+
+def parse_bool(expr: pl.Expr) -> pl.Expr:
+    return fold_expr(expr).replace_strict(BOOLEANS, default=None, return_dtype=pl.Boolean)
+
+
+def parse_int(expr: pl.Expr) -> pl.Expr:
+    """'1985', '1985.0' (spreadsheet numbers) -> Int32; '1985.5' -> null."""
+    number = (
+        remove_spaces_expr(expr).str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    )
+    return (
+        pl.when(number == number.floor()).then(number.cast(pl.Int64, strict=False)).cast(pl.Int32)
+    )
+
+
+def parse_code(synonyms: dict[str, str]) -> Callable[[pl.Expr], pl.Expr]:
+    """Parser mapping a typed code to the contract's code (null when unknown)."""
+
+    def parser(expr: pl.Expr) -> pl.Expr:
+        return fold_code_expr(expr).replace_strict(synonyms, default=None, return_dtype=pl.Utf8)
+
+    return parser
+
+
+def code_key(expr: pl.Expr) -> pl.Expr:
+    """Key to compare reference codes: no spaces, upper case ('qn 014 04m' -> 'QN01404M')."""
+    return remove_spaces_expr(expr).str.to_uppercase()
+
+
+def parse_reference_code(canonical: dict[str, str]) -> Callable[[pl.Expr], pl.Expr]:
+    """Parser mapping a code to its spelling in the reference; `canonical` is key -> code."""
+
+    def parser(expr: pl.Expr) -> pl.Expr:
+        return code_key(expr).replace_strict(canonical, default=None, return_dtype=pl.Utf8)
+
+    return parser
