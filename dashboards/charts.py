@@ -1,0 +1,141 @@
+"""Plotly trend charts by year, as figure dicts rendered with plotly.io.to_html.
+
+Secret points are left out of the traces (a gap, never a 0) and marked by an `s`
+annotation whose hover says why. Every label is HTML-escaped because Plotly renders
+its strings as pseudo-HTML (it decodes the entities back to the visible text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.io as pio
+
+from dashboards.format import NNBSP, SECRET, format_value
+from dashboards.html import PALETTE, esc
+
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon")
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "solid", "dash", "dot")
+UNIT_SUFFIX = {"pourcentage": "\u00a0%", "pour_mille": "\u00a0‰", "euros": "\u00a0€"}
+CONFIG = {
+    "locale": "fr",
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "filename": "graphique"},
+}
+HEIGHT = 320
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str  # raw text, escaped here
+    values: list[float | None]  # one per year; None = not drawn
+    secret: list[bool]
+    style: str = "main"  # main | expected (the target trajectory)
+
+
+def _annotations(series: list[Series], years: list[str], kind: str) -> list[dict]:
+    notes, stacked = [], dict.fromkeys(years, 0)
+    for i, s in enumerate(series):
+        colour = PALETTE[i % len(PALETTE)]
+        for pos, (year, secret) in enumerate(zip(years, s.secret, strict=True)):
+            if not secret:
+                continue
+            # x as the category's index: a year string would be read as index 2024
+            notes.append(
+                {
+                    "x": pos, "y": 0, "xref": "x", "yref": "y" if kind == "bar" else "paper",
+                    "yanchor": "bottom", "yshift": 2 + 16 * stacked[year], "showarrow": False,
+                    "text": f"<b>{SECRET}</b>", "font": {"color": colour, "size": 14},
+                    "hovertext": f"{esc(s.name)}, {year} : {SECRET} (secret statistique)",
+                }
+            )  # fmt: skip
+            stacked[year] += 1
+    return notes
+
+
+def _trace(i: int, s: Series, years: list[str], unite: str, kind: str) -> dict:
+    texts = [
+        None if v is None else format_value(v, unite) for v in s.values
+    ]  # French numbers in the hover, whatever the browser's locale
+    trace = {
+        "x": years, "y": s.values, "name": esc(s.name), "customdata": texts,
+        "hovertemplate": "%{fullData.name}<br>%{x} : %{customdata}<extra></extra>",
+    }  # fmt: skip
+    colour = PALETTE[i % len(PALETTE)]
+    if s.style == "expected":
+        trace.update(
+            type="scatter", mode="lines+markers", connectgaps=True,
+            line={"color": "#444444", "dash": "dot", "width": 2},
+            marker={"symbol": "diamond-open", "size": 9, "color": "#444444"},
+        )  # fmt: skip
+    elif kind == "bar":
+        trace.update(
+            type="bar", marker={"color": colour}, texttemplate="%{customdata}",
+            textposition="outside", cliponaxis=False,
+        )  # fmt: skip
+    else:
+        trace.update(
+            type="scatter", mode="lines+markers", connectgaps=False,
+            line={"color": colour, "dash": DASHES[i % len(DASHES)], "width": 2.5},
+            marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 8, "color": colour},
+        )  # fmt: skip
+    return trace
+
+
+def trend_figure(series: list[Series], years: list[str], unite: str, kind: str) -> dict:
+    """`kind` is 'bar' (one series of counts or euros) or 'line' (several series)."""
+    main = [s for s in series if s.style == "main"]
+    return {
+        "data": [_trace(i, s, years, unite, kind) for i, s in enumerate(series)],
+        "layout": {
+            "separators": f",{NNBSP}",
+            "height": HEIGHT,
+            "autosize": True,
+            "margin": {"l": 64, "r": 16, "t": 28, "b": 24},
+            "font": {"family": "DejaVu Sans, Arial, sans-serif", "size": 13, "color": "#1a1a1a"},
+            "paper_bgcolor": "#ffffff",
+            "plot_bgcolor": "#ffffff",
+            "xaxis": {
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": years,
+                "linecolor": "#555555",
+                "ticks": "outside",
+                "fixedrange": True,
+            },  # fmt: skip
+            "yaxis": {
+                "rangemode": "tozero",
+                "separatethousands": True,
+                "exponentformat": "none",
+                "ticksuffix": UNIT_SUFFIX.get(unite, ""),
+                "gridcolor": "#dddddd",
+                "zerolinecolor": "#555555",
+                "fixedrange": True,
+                "automargin": True,
+            },  # fmt: skip
+            "showlegend": len(series) > 1,
+            "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
+            "hoverlabel": {"bgcolor": "#ffffff", "font": {"size": 13}},
+            "bargap": 0.35,
+            "annotations": _annotations(main, years, kind),
+        },
+    }
+
+
+def chart_html(fig: dict, div_id: str) -> str:
+    """The chart's div and its inline script (plotly.js is loaded once by the page)."""
+    n = len(fig["data"])
+    height = HEIGHT + (26 * ((n + 1) // 2) if n > 1 else 0)  # room for the legend rows
+    fig["layout"]["height"] = height
+    return pio.to_html(
+        fig,
+        config=CONFIG,
+        include_plotlyjs=False,
+        full_html=False,
+        validate=False,  # figure dicts are built here; validation costs ~20 ms a chart
+        div_id=div_id,
+        default_height=f"{height}px",
+        default_width="100%",
+    )

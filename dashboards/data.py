@@ -1,0 +1,230 @@
+"""What the site reads from the warehouse: published indicators, reference names, the
+mid-term reading, the ingestion log. Nothing here reads partner files or staging rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from dashboards.html import safe_name
+from indicators.registry import BY_CODE
+
+SCOPE_TYPES = ("pilier", "partenaire", "action", "qpv")
+SCOPE_TYPE_LABELS = {
+    "contrat": ("Contrat", "Contrat"),
+    "pilier": ("Pilier", "Piliers"),
+    "partenaire": ("Partenaire", "Partenaires"),
+    "action": ("Action", "Actions"),
+    "qpv": ("Quartier prioritaire", "Quartiers prioritaires"),
+}
+PILIER_LABELS = {
+    "emploi_developpement_economique": "Emploi et développement économique",
+    "cohesion_sociale": "Cohésion sociale",
+    "cadre_de_vie": "Cadre de vie et renouvellement urbain",
+}
+
+_PUBLISHED_COLUMNS = (
+    "code_indicateur, libelle, unite, periode, perimetre_type, perimetre_code, "
+    "perimetre_libelle, ventilation, modalite, valeur, secret, valeur_cible, annee_cible, "
+    "valeur_attendue, statut, millesime, date_reception_max"
+)
+
+_COLUMNS_SECRET_NOT_NULL = _PUBLISHED_COLUMNS.replace(
+    "secret,", "coalesce(secret, false) AS secret,"
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    type: str
+    code: str
+    label: str
+    path: str  # page path relative to the site root
+
+
+@dataclass
+class SiteData:
+    rows: pl.DataFrame  # published cells; valeur and statut are NULL where secret
+    years: list[str]
+    contrat: dict
+    scopes: dict[str, list[Scope]]
+    labels: dict[str, str]  # code_indicateur -> label shown (published libelle first)
+    units: dict[str, str]
+    actions: pl.DataFrame
+    qpv: pl.DataFrame
+    midterm: pl.DataFrame
+    files: pl.DataFrame
+    millesime: str | None = None
+    date_reception_max: object = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def periods(self) -> list[str]:
+        has_cumul = self.rows.filter(pl.col("periode") == "cumul").height > 0
+        return self.years + (["cumul"] if has_cumul else [])
+
+
+def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = ? AND table_name = ?",
+            [schema, table],
+        ).fetchall()[0][0]
+    )
+
+
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = ? AND table_name = ?",
+        [schema, table],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _published(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    # Defence in depth: a secret cell never carries a value or a status to the page.
+    return con.sql(
+        f"""SELECT * REPLACE (
+                CASE WHEN secret THEN NULL ELSE valeur END AS valeur,
+                CASE WHEN secret THEN NULL ELSE statut END AS statut)
+            FROM (SELECT {_COLUMNS_SECRET_NOT_NULL} FROM marts.indicateurs_publies)"""
+    ).pl()
+
+
+def _contrat(con: duckdb.DuckDBPyConnection) -> dict:
+    row = con.execute(
+        "SELECT code, libelle, date_debut, date_fin, date_mi_parcours, seuil_secret "
+        "FROM ref.contrat LIMIT 1"
+    ).fetchall()
+    row = row[0] if row else None
+    keys = ("code", "libelle", "date_debut", "date_fin", "date_mi_parcours", "seuil_secret")
+    return dict(zip(keys, row, strict=True)) if row else {k: None for k in keys}
+
+
+def _midterm(con: duckdb.DuckDBPyConnection, mid: date | None) -> pl.DataFrame:
+    """Mid-term rows of marts.cibles_suivi. The value reached and its status are kept only
+    when they equal a non-secret published cell (of the mid-term year when known), so the
+    reading can never reveal a secret value."""
+    empty = pl.DataFrame(
+        schema={
+            "code_indicateur": pl.String, "perimetre_type": pl.String,
+            "perimetre_code": pl.String, "valeur_cible": pl.Float64,
+            "annee_cible": pl.Int64, "valeur_attendue": pl.Float64,
+            "valeur_atteinte": pl.Float64, "statut": pl.String, "secret": pl.Boolean,
+        }
+    )  # fmt: skip
+    if not _exists(con, "marts", "cibles_suivi"):
+        return empty
+    cols = _columns(con, "marts", "cibles_suivi")
+    annee_cible = "c.annee_cible" if "annee_cible" in cols else "NULL"
+    year = str(mid.year) if mid else None
+    df = con.sql(
+        f"""
+        WITH c AS (SELECT * FROM marts.cibles_suivi WHERE periode = 'mi_parcours'),
+        matched AS (
+            SELECT c.code_indicateur, c.perimetre_type, c.perimetre_code, c.valeur_atteinte,
+                   bool_or(p.code_indicateur IS NOT NULL) AS ok
+            FROM c LEFT JOIN marts.indicateurs_publies p
+              ON p.code_indicateur = c.code_indicateur
+             AND p.perimetre_type = c.perimetre_type
+             AND p.perimetre_code = c.perimetre_code
+             AND p.ventilation = 'ensemble'
+             AND NOT coalesce(p.secret, false) AND p.valeur IS NOT NULL
+             AND abs(p.valeur - c.valeur_atteinte) <= 1e-9 * greatest(1, abs(c.valeur_atteinte))
+             AND (?::VARCHAR IS NULL OR p.periode = ?::VARCHAR)
+            GROUP BY ALL
+        )
+        SELECT c.code_indicateur, c.perimetre_type, c.perimetre_code,
+               c.valeur_cible::DOUBLE AS valeur_cible, {annee_cible}::BIGINT AS annee_cible,
+               c.valeur_attendue::DOUBLE AS valeur_attendue,
+               CASE WHEN m.ok THEN c.valeur_atteinte END::DOUBLE AS valeur_atteinte,
+               CASE WHEN m.ok THEN c.statut END::VARCHAR AS statut,
+               (c.valeur_atteinte IS NOT NULL AND NOT coalesce(m.ok, false)) AS secret
+        FROM c LEFT JOIN matched m USING (code_indicateur, perimetre_type, perimetre_code)
+        ORDER BY c.perimetre_type, c.perimetre_code, c.code_indicateur
+        """,
+        params=[year, year],
+    ).pl()
+    return df if df.height else empty
+
+
+def _files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Files in force (one per partner, period and kind), for the data vintage."""
+    return con.sql(
+        """SELECT f.code_partenaire, p.nom, f.periode, f.periode_rang, f.kind,
+                  f.received_at, f.rows_accepted, f.rows_rejected, f.rows_warned
+           FROM ingest.files f LEFT JOIN ref.partenaires p USING (code_partenaire)
+           WHERE f.in_force
+           ORDER BY f.code_partenaire, f.periode_rang, f.kind"""
+    ).pl()
+
+
+def _scope_label(row: dict, names: dict[tuple[str, str], str]) -> str:
+    key = (row["perimetre_type"], row["perimetre_code"])
+    label = row["perimetre_libelle"] or names.get(key)
+    if not label and row["perimetre_type"] == "pilier":
+        label = PILIER_LABELS.get(row["perimetre_code"])
+    return label or row["perimetre_code"]
+
+
+def load(con: duckdb.DuckDBPyConnection) -> SiteData:
+    rows = _published(con)
+    contrat = _contrat(con)
+    actions = con.sql(
+        "SELECT code_action, libelle, code_partenaire, pilier FROM ref.actions ORDER BY 1"
+    ).pl()
+    partenaires = con.sql("SELECT code_partenaire, nom FROM ref.partenaires").pl()
+    qpv = con.sql("SELECT code_qpv, nom, commune, population FROM ref.qpv ORDER BY 1").pl()
+
+    names: dict[tuple[str, str], str] = {}
+    names.update({("action", r[0]): r[1] for r in actions.select("code_action", "libelle").rows()})
+    names.update({("partenaire", r[0]): r[1] for r in partenaires.rows()})
+    names.update({("qpv", r[0]): r[1] for r in qpv.select("code_qpv", "nom").rows()})
+
+    scope_rows = (
+        rows.group_by("perimetre_type", "perimetre_code")
+        .agg(pl.col("perimetre_libelle").drop_nulls().first())
+        .sort("perimetre_type", "perimetre_code")
+    )
+    scopes: dict[str, list[Scope]] = {t: [] for t in ("contrat", *SCOPE_TYPES)}
+    for r in scope_rows.iter_rows(named=True):
+        t = r["perimetre_type"]
+        if t in scopes:
+            path = f"{t}/{safe_name(r['perimetre_code'])}.html"
+            scopes[t].append(Scope(t, r["perimetre_code"], _scope_label(r, names), path))
+
+    labels = {i.code: i.libelle for i in BY_CODE.values()}
+    units = {i.code: i.unite for i in BY_CODE.values()}
+    for code, libelle, unite in (
+        rows.group_by("code_indicateur")
+        .agg(pl.col("libelle").drop_nulls().first(), pl.col("unite").drop_nulls().first())
+        .iter_rows()
+    ):
+        labels[code] = libelle or labels.get(code, code)
+        units[code] = unite or units.get(code, "nombre")
+
+    years = sorted(
+        {p for p in rows.get_column("periode").unique().to_list() if p and p.isdigit()}, key=int
+    )
+    vintage = rows.select(
+        pl.col("millesime").drop_nulls().max(), pl.col("date_reception_max").max()
+    ).row(0)
+    return SiteData(
+        rows=rows,
+        years=years,
+        contrat=contrat,
+        scopes=scopes,
+        labels=labels,
+        units=units,
+        actions=actions,
+        qpv=qpv,
+        midterm=_midterm(con, contrat.get("date_mi_parcours")),
+        files=_files(con),
+        millesime=vintage[0],
+        date_reception_max=vintage[1],
+    )

@@ -1,0 +1,267 @@
+"""Page sections: a chart with its data table beside it, the synthesis against targets,
+the mid-term reading. Cells come from marts.indicateurs_publies (one scope at a time)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from dashboards.charts import Series, chart_html, trend_figure
+from dashboards.data import SiteData
+from dashboards.format import format_value
+from dashboards.html import Cell, esc, statut_badge, table, value_cell
+
+UNIT_WORDS = {
+    "nombre": "effectifs",
+    "pourcentage": "en %",
+    "pour_mille": "pour 1 000 habitants",
+    "euros": "en euros",
+}
+MODALITE_LABELS = {
+    "F": "Femmes",
+    "H": "Hommes",
+    "moins_26": "Moins de 26 ans",
+    "26_49": "26 à 49 ans",
+    "50_plus": "50 ans et plus",
+}
+VENTILATION_LABELS = {"sexe": "par sexe", "tranche_age": "par tranche d'âge"}
+
+
+@dataclass(frozen=True)
+class ChartGroup:
+    key: str
+    title: str
+    codes: tuple[str, ...]  # indicators of one unit, drawn together
+    kind: str  # bar (a single series) | line
+
+
+GROUPS = (
+    ChartGroup("personnes", "Personnes accompagnées",
+               ("beneficiaires_uniques", "nouveaux_entrants"), "line"),
+    ChartGroup("profil", "Profil des bénéficiaires",
+               ("part_residents_qpv", "part_femmes", "part_moins_26_ans", "part_50_ans_et_plus",
+                "part_infra_bac", "part_non_inscrits_ft"), "line"),
+    ChartGroup("couverture", "Couverture des quartiers prioritaires",
+               ("taux_couverture_qpv",), "bar"),
+    ChartGroup("parcours", "Assiduité et sorties",
+               ("taux_assiduite", "taux_abandon", "taux_sorties_positives",
+                "taux_emploi_durable"), "line"),
+    ChartGroup("sorties", "Nombre de sorties", ("sorties",), "bar"),
+    ChartGroup("financement", "Financement total", ("financement_total",), "bar"),
+    ChartGroup("structure", "Structure et durabilité du financement",
+               ("part_pluriannuel", "part_credits_specifiques", "part_premier_financeur",
+                "part_financement_securise_n1"), "line"),
+    ChartGroup("couts", "Coûts", ("cout_par_beneficiaire", "cout_par_sortie_positive"), "line"),
+)  # fmt: skip
+
+Key = tuple[str, str, str, str]  # code_indicateur, ventilation, modalite, periode
+
+
+class Cells:
+    """The published cells of one scope, looked up by (code, ventilation, modalite, periode)."""
+
+    def __init__(self, df: pl.DataFrame):
+        self.by_key: dict[Key, dict] = {
+            (r["code_indicateur"], r["ventilation"], r["modalite"], r["periode"]): r
+            for r in df.iter_rows(named=True)
+        }
+        self.codes = {k[0] for k in self.by_key}
+
+    def get(self, code: str, periode: str, ventilation="ensemble", modalite="ensemble") -> dict:
+        return self.by_key.get((code, ventilation, modalite, periode), {})
+
+
+def period_label(periode: str, years: list[str]) -> str:
+    if periode == "cumul":
+        return f"Cumul {years[0]}–{years[-1]}" if years else "Cumul"
+    return periode
+
+
+def cell_text(row: dict, unite: str) -> str:
+    if not row:
+        return "—"  # no published row (outside the indicator's scopes)
+    return format_value(row.get("valeur"), unite, bool(row.get("secret")))
+
+
+def status_cell(row: dict) -> Cell:
+    if row.get("secret"):
+        return value_cell("s")  # a status would tell which side of the target a secret lies
+    return Cell(raw_html=statut_badge(row.get("statut")))
+
+
+def target_text(row: dict, unite: str) -> str:
+    if not row or row.get("valeur_cible") is None:
+        return "—"
+    year = f" en {row['annee_cible']}" if row.get("annee_cible") is not None else ""
+    return format_value(row["valeur_cible"], unite) + year
+
+
+def _series(cells: Cells, code: str, name: str, years: list[str], vent="ensemble", mod="ensemble"):
+    rows = [cells.get(code, y, vent, mod) for y in years]
+    return Series(
+        name=name,
+        values=[r.get("valeur") for r in rows],
+        secret=[bool(r.get("secret")) for r in rows],
+    )
+
+
+def chart_block(
+    *, heading: str, heading_id: str, fig: dict, tbl: str, aria: str, note: str = ""
+) -> str:
+    note_html = f'<p class="note">{note}</p>' if note else ""
+    return (
+        f'<section class="block" aria-labelledby="{esc(heading_id)}">'
+        f'<h3 id="{esc(heading_id)}">{esc(heading)}</h3>{note_html}'
+        f'<div class="chart-grid"><figure class="chart">'
+        f'<div class="plot" role="img" aria-label="{esc(aria)}">'
+        f"{chart_html(fig, heading_id + '-graphique')}</div></figure>{tbl}</div></section>"
+    )
+
+
+def group_block(data: SiteData, cells: Cells, group: ChartGroup, scope_label: str, slug: str):
+    """One chart group for a scope, or '' when the scope has none of its indicators."""
+    codes = [c for c in group.codes if c in cells.codes]
+    if not codes:
+        return ""
+    years, periods = data.years, data.periods
+    unite = data.units[codes[0]]
+    series = [_series(cells, c, data.labels[c], years) for c in codes]
+    fig = trend_figure(series, years, unite, group.kind if len(codes) == 1 else "line")
+
+    last = years[-1] if years else "cumul"
+    has_target = any(
+        cells.get(c, p).get("valeur_cible") is not None for c in codes for p in periods
+    )
+    header = ["Indicateur", *(period_label(p, years) for p in periods)]
+    if has_target:
+        header += ["Cible", f"Statut {last}"]
+    rows = []
+    for c in codes:
+        row = [Cell(data.labels[c])]
+        row += [value_cell(cell_text(cells.get(c, p), data.units[c])) for p in periods]
+        if has_target:
+            latest = cells.get(c, last)
+            row += [Cell(target_text(latest, data.units[c]), css="num"), status_cell(latest)]
+        rows.append(row)
+    caption = f"{group.title} – {scope_label} ({UNIT_WORDS.get(unite, unite)})"
+    kind = "en barres" if fig["data"][0]["type"] == "bar" else "en courbes"
+    aria = (
+        f"Graphique {kind} : {group.title}, {scope_label}, de {years[0]} à {years[-1]}. "
+        "Les valeurs sont dans le tableau voisin."
+        if years
+        else f"Graphique : {group.title}, {scope_label}."
+    )
+    return chart_block(
+        heading=group.title, heading_id=f"{slug}-{group.key}", fig=fig,
+        tbl=table(caption, header, rows), aria=aria,
+    )  # fmt: skip
+
+
+def breakdown_block(data: SiteData, cells: Cells, code: str, ventilation: str, slug: str):
+    """Contract-scope breakdown (sexe, tranche_age) of one indicator, by year."""
+    mods = sorted(
+        {k[2] for k in cells.by_key if k[0] == code and k[1] == ventilation},
+        key=lambda m: list(MODALITE_LABELS).index(m) if m in MODALITE_LABELS else 99,
+    )
+    if not mods:
+        return ""
+    years, periods, unite = data.years, data.periods, data.units[code]
+    label = f"{data.labels[code]} {VENTILATION_LABELS.get(ventilation, ventilation)}"
+    series = [_series(cells, code, MODALITE_LABELS.get(m, m), years, ventilation, m) for m in mods]
+    fig = trend_figure(series, years, unite, "line")
+    header = ["Modalité", *(period_label(p, years) for p in periods)]
+    rows = [
+        [Cell(MODALITE_LABELS.get(m, m))]
+        + [value_cell(cell_text(cells.get(code, p, ventilation, m), unite)) for p in periods]
+        for m in mods
+    ]
+    aria = f"Graphique en courbes : {label}, par année. Les valeurs sont dans le tableau voisin."
+    return chart_block(
+        heading=label, heading_id=f"{slug}-{code}-{ventilation}", fig=fig,
+        tbl=table(f"{label} ({UNIT_WORDS.get(unite, unite)})", header, rows), aria=aria,
+    )  # fmt: skip
+
+
+def key_indicator_block(data: SiteData, cells: Cells, code: str):
+    """Synthesis trend of one key indicator: value reached and expected trajectory."""
+    years, periods, unite = data.years, data.periods, data.units[code]
+    label = data.labels[code]
+    series = [_series(cells, code, label, years)]
+    expected = [cells.get(code, y).get("valeur_attendue") for y in years]
+    if any(v is not None for v in expected):
+        series.append(
+            Series("Valeur attendue (trajectoire)", expected, [False] * len(years), "expected")
+        )
+    kind = "bar" if unite in ("nombre", "euros") else "line"
+    fig = trend_figure(series, years, unite, kind)
+    header = ["", *(period_label(p, years) for p in periods)]
+    rows = [
+        [Cell("Valeur atteinte")]
+        + [value_cell(cell_text(cells.get(code, p), unite)) for p in periods],
+    ]
+    if len(series) > 1:
+        rows.append(
+            [Cell("Valeur attendue")]
+            + [Cell(format_value(cells.get(code, p).get("valeur_attendue"), unite)
+                    if cells.get(code, p).get("valeur_attendue") is not None else "—", css="num")
+               for p in periods]
+        )  # fmt: skip
+    if any(cells.get(code, p).get("statut") or cells.get(code, p).get("secret") for p in periods):
+        rows.append([Cell("Statut")] + [status_cell(cells.get(code, p)) for p in periods])
+    target = target_text(cells.get(code, years[-1] if years else "cumul"), unite)
+    note = f"Cible : {esc(target)}." if target != "—" else ""
+    aria = (
+        f"Graphique : {label}, valeur atteinte par année"
+        + (" et valeur attendue" if len(series) > 1 else "")
+        + ". Les valeurs sont dans le tableau voisin."
+    )
+    return chart_block(
+        heading=label, heading_id=f"cle-{code}", fig=fig, note=note,
+        tbl=table(f"{label} : valeurs et statut par période", header, rows), aria=aria,
+    )  # fmt: skip
+
+
+def synthesis_table(data: SiteData, cells: Cells, codes: list[str]) -> str:
+    years = data.years
+    last = years[-1] if years else "cumul"
+    header = [
+        "Indicateur", f"Valeur {last}", f"Statut {last}", period_label("cumul", years),
+        "Statut cumul", "Cible", f"Valeur attendue {last}",
+    ]  # fmt: skip
+    rows = []
+    for c in codes:
+        unite, latest, cumul = data.units[c], cells.get(c, last), cells.get(c, "cumul")
+        attendue = latest.get("valeur_attendue")
+        rows.append(
+            [
+                Cell(data.labels[c]),
+                value_cell(cell_text(latest, unite)), status_cell(latest),
+                value_cell(cell_text(cumul, unite)), status_cell(cumul) if cumul else Cell("—"),
+                Cell(target_text(latest, unite), css="num"),
+                Cell(format_value(attendue, unite) if attendue is not None else "—", css="num"),
+            ]
+        )  # fmt: skip
+    caption = f"Indicateurs clés au périmètre du contrat : {last} et cumul, au regard des cibles"
+    return table(caption, header, rows, css="wide")
+
+
+def midterm_table(data: SiteData, mid: pl.DataFrame, scope_label: str) -> str:
+    if mid.height == 0:
+        return ""
+    header = ["Indicateur", "Cible", "Valeur attendue à mi-parcours", "Valeur atteinte", "Statut"]
+    rows = []
+    for r in mid.iter_rows(named=True):
+        c = r["code_indicateur"]
+        unite = data.units.get(c, "nombre")
+        rows.append(
+            [
+                Cell(data.labels.get(c, c)),
+                Cell(target_text(r, unite), css="num"),
+                Cell(format_value(r["valeur_attendue"], unite)
+                     if r["valeur_attendue"] is not None else "—", css="num"),
+                value_cell(format_value(r["valeur_atteinte"], unite, bool(r["secret"]))),
+                status_cell(r),
+            ]
+        )  # fmt: skip
+    return table(f"Lecture à mi-parcours – {scope_label}", header, rows, css="wide")

@@ -1,0 +1,115 @@
+"""Build the steering committee's static site (French, offline) from the warehouse.
+
+The site is written into a temporary sibling directory and swapped into place, so the
+published site is never half-written.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import plotly
+
+from dashboards import data as site_data
+from dashboards.pages import (
+    Page,
+    SiteContext,
+    downloads_page,
+    index_page,
+    methodology_page,
+    scope_page,
+)
+
+ASSETS = Path(__file__).parent / "assets"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+@dataclass(frozen=True)
+class SiteSummary:
+    pages: int  # HTML pages we wrote (copied validation reports not included)
+    charts: int
+    bytes: int  # total size of the site directory, copies included
+
+
+def _write_assets(build: Path) -> None:
+    assets = build / "assets"
+    assets.mkdir(parents=True)
+    # Written at every build: an old plotly.min.js is never left behind.
+    shutil.copyfile(PLOTLY_JS, assets / "plotly.min.js")
+    for name in ("site.css", "plotly-locale-fr.js"):
+        shutil.copyfile(ASSETS / name, assets / name)
+
+
+def _copy_downloads(downloads_dir: Path | None, build: Path) -> list[tuple[str, int]]:
+    if downloads_dir is None or not Path(downloads_dir).is_dir():
+        return []
+    target = build / "telechargements"
+    shutil.copytree(downloads_dir, target)
+    files = sorted(p for p in target.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return [(p.relative_to(build).as_posix(), p.stat().st_size) for p in files]
+
+
+def _copy_reports(reports_dir: Path | None, build: Path) -> bool:
+    if reports_dir is None or not Path(reports_dir).is_dir():
+        return False
+    shutil.copytree(reports_dir, build / "rapports")
+    return (build / "rapports" / "index.html").is_file()
+
+
+def _swap(build: Path, out_dir: Path) -> None:
+    """Rename the old site aside, the new one in, then delete the old one."""
+    old = out_dir.with_name(f".{out_dir.name}.old-{uuid.uuid4().hex[:8]}")
+    if out_dir.exists():
+        out_dir.rename(old)
+    try:
+        build.rename(out_dir)
+    except BaseException:
+        if old.exists():
+            old.rename(out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def render_pages(
+    con: duckdb.DuckDBPyConnection, has_reports: bool, downloads: list[tuple[str, int]]
+) -> list[Page]:
+    ctx = SiteContext(site_data.load(con), has_reports)
+    pages = [index_page(ctx)]
+    for t in ("contrat", *site_data.SCOPE_TYPES):
+        pages += [scope_page(ctx, s) for s in ctx.data.scopes[t]]
+    pages += [downloads_page(ctx, downloads), methodology_page(ctx)]
+    return pages
+
+
+def build_site(
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    reports_dir: Path | None = None,
+    downloads_dir: Path | None = None,
+) -> SiteSummary:
+    """Build the site from marts.indicateurs_publies (+ ref.*, ingest.files, cibles_suivi)
+    into `out_dir`; copy the validation reports to `rapports/` and the downloads to
+    `telechargements/`."""
+    out_dir = Path(out_dir).resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    build = out_dir.with_name(f".{out_dir.name}.tmp-{uuid.uuid4().hex[:8]}")
+    try:
+        build.mkdir()
+        _write_assets(build)
+        has_reports = _copy_reports(reports_dir, build)
+        downloads = _copy_downloads(downloads_dir, build)
+        pages = render_pages(con, has_reports, downloads)
+        for p in pages:
+            target = build / p.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(p.html, encoding="utf-8")
+        size = sum(f.stat().st_size for f in build.rglob("*") if f.is_file())
+        _swap(build, out_dir)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    return SiteSummary(pages=len(pages), charts=sum(p.charts for p in pages), bytes=size)
