@@ -1,14 +1,17 @@
 -- People per period and scope, counted once (data contract section 4).
 -- For each (period, scope, person) the chosen enrolment is the person's active enrolment in
--- that scope with the latest date_entree, ties: most recent report (higher report_order),
--- then smallest code_action (lower rang_action). Its attributes describe the person there.
--- The qpv scope takes the people of the contract scope grouped by the code_qpv of their
--- contract-level chosen enrolment (with that enrolment's other attributes).
+-- that scope with the latest date_entree, ties: most recent report, then smallest
+-- code_action, i.e. the highest rang (02_inscriptions.sql). Its attributes describe the
+-- person there. The qpv scope takes the people of the contract scope grouped by the
+-- code_qpv of their contract-level chosen enrolment (with its other attributes).
 -- New entrants: a person entered the scope in the period iff the chosen enrolment's
 -- date_entree >= period start. Same as applying the rule to the enrolments entering in the
 -- period: an enrolment entering in the period is active in it, so the latest active one
 -- entered then too. Thus entrants get the attributes (and qpv) of their latest entry.
--- Result: a small cube of head counts, never person rows.
+-- Speed: a person with a single enrolment is described by it at every scope, so those rows
+-- are counted per action and rolled up; only people with several enrolments go through the
+-- per-scope choice (a high-cardinality GROUP BY). The result is a small cube of head
+-- counts, never person rows.
 CREATE OR REPLACE TEMP TABLE ind_personnes AS
 WITH actives AS (
     SELECT per.periode, per.debut, i.*
@@ -16,29 +19,41 @@ WITH actives AS (
     JOIN ind_periodes AS per
         ON i.date_entree <= per.fin AND (i.date_sortie IS NULL OR i.date_sortie >= per.debut)
 ),
-retenues AS (
-    SELECT a.periode, a.debut, ap.perimetre_type, ap.perimetre_code,
-        arg_max(
-            {'date_entree': a.date_entree, 'sexe': a.sexe, 'tranche_age': a.tranche_age,
-             'code_qpv': a.code_qpv, 'reside_qpv': a.reside_qpv, 'infra_bac': a.infra_bac,
-             'non_inscrit_ft': a.non_inscrit_ft},
-            {'date_entree': a.date_entree, 'report_order': a.report_order,
-             'rang_action': -a.rang_action}
-        ) AS r
+seules AS (
+    SELECT periode, code_action, sexe, tranche_age, code_qpv, reside_qpv, infra_bac,
+        non_inscrit_ft, date_entree >= debut AS entrant, count(*) AS personnes
+    FROM actives
+    WHERE n_inscriptions = 1
+    GROUP BY ALL
+),
+choisies AS (
+    SELECT a.periode, a.debut, ap.perimetre_type, ap.perimetre_code, max(a.rang) AS rang
     FROM actives AS a
     JOIN ind_action_perimetres AS ap USING (code_action)
-    GROUP BY a.periode, a.debut, ap.perimetre_type, ap.perimetre_code, a.id_participant
+    WHERE a.n_inscriptions > 1
+    GROUP BY a.periode, a.debut, ap.perimetre_type, ap.perimetre_code, a.id_personne
 ),
 cube AS (
-    SELECT periode, perimetre_type, perimetre_code, r.sexe, r.tranche_age, r.code_qpv,
-        r.reside_qpv, r.infra_bac, r.non_inscrit_ft, r.date_entree >= debut AS entrant,
-        count(*) AS personnes
-    FROM retenues
+    SELECT s.periode, ap.perimetre_type, ap.perimetre_code, s.sexe, s.tranche_age,
+        s.code_qpv, s.reside_qpv, s.infra_bac, s.non_inscrit_ft, s.entrant, s.personnes
+    FROM seules AS s
+    JOIN ind_action_perimetres AS ap USING (code_action)
+    UNION ALL
+    SELECT c.periode, c.perimetre_type, c.perimetre_code, i.sexe, i.tranche_age, i.code_qpv,
+        i.reside_qpv, i.infra_bac, i.non_inscrit_ft, i.date_entree >= c.debut, count(*)
+    FROM choisies AS c
+    JOIN ind_inscriptions AS i USING (rang)
+    GROUP BY ALL
+),
+total AS (
+    SELECT periode, perimetre_type, perimetre_code, sexe, tranche_age, code_qpv, reside_qpv,
+        infra_bac, non_inscrit_ft, entrant, sum(personnes) AS personnes
+    FROM cube
     GROUP BY ALL
 )
-SELECT * FROM cube
+SELECT * FROM total
 UNION ALL
 SELECT periode, 'qpv', code_qpv, sexe, tranche_age, code_qpv, reside_qpv, infra_bac,
     non_inscrit_ft, entrant, personnes
-FROM cube
+FROM total
 WHERE perimetre_type = 'contrat' AND reside_qpv;
