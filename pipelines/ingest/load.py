@@ -22,6 +22,7 @@ import polars as pl
 
 from pipelines.ingest import registry
 from pipelines.ingest.model import ISSUE_COLUMNS, ParsedReport, PartnerContext
+from pipelines.ingest.parse import parse_report
 from pipelines.ingest.scan import DEFAULT_MAX_BYTES, IncomingFile
 
 log = logging.getLogger(__name__)
@@ -77,25 +78,18 @@ def partner_context(con: duckdb.DuckDBPyConnection, code_partenaire: str) -> Par
     )
 
 
-def _default_parse() -> ParseFn:
-    from pipelines.ingest.parse import parse_report
-
-    return parse_report
-
-
 def ingest_files(
     con: duckdb.DuckDBPyConnection,
     root: Path,
     files: list[IncomingFile],
     run_id: str,
     ref_context: Callable[[str], PartnerContext] | None = None,
-    parse: ParseFn | None = None,
+    parse: ParseFn = parse_report,
     reprocess: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> IngestSummary:
     """Archive, parse and record `files`; `ref_context(code)` defaults to partner_context."""
     registry.ensure_columns(con)
-    parse = parse or _default_parse()
     contexts: dict[str, PartnerContext] = {}
 
     def context_for(code: str) -> PartnerContext:
@@ -254,11 +248,9 @@ def _insert_frame(
         frame = frame.select(columns)
     frame = frame.with_columns(pl.lit(file_id).alias("file_id"))
     view = "_ingest_frame"
-    con.register(view, frame.to_arrow())
-    try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
-    finally:
-        con.unregister(view)
+    con.register(view, frame.to_arrow())  # replaces a view left by an earlier failed insert
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
+    con.unregister(view)  # not in a finally: an aborted transaction refuses it
 
 
 def staging_sql_files() -> list[Path]:

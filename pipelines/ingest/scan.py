@@ -14,22 +14,17 @@ import hashlib
 import os
 import re
 import stat
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from pipelines.ingest.parse import MAX_BYTES, detect_kind
+
 SUPPORTED_EXTENSIONS = (".csv", ".xlsx", ".xls", ".ods")
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_BYTES = MAX_BYTES
 CHUNK = 1024 * 1024
 
 _PERIODE_RE = re.compile(r"^(\d{4})(?:-S([12]))?$", re.IGNORECASE)
-_KIND_PREFIXES = (
-    ("participants", "participants"),
-    ("seances", "seances"),
-    ("presences", "seances"),
-    ("financements", "financements"),
-)
 
 
 @dataclass(frozen=True)
@@ -72,28 +67,6 @@ def normalise_periode(periode: str) -> str | None:
     if not m:
         return None
     return m.group(1) + (f"-S{m.group(2)}" if m.group(2) else "")
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-def guess_kind(filename: str) -> str | None:
-    """Kind from the file name, ignoring case and accents (data contract section 1)."""
-    stem = _fold(Path(filename).stem).strip()
-    for prefix, kind in _KIND_PREFIXES:
-        if stem.startswith(prefix):
-            return kind
-    return None
-
-
-def _detect_kind(filename: str) -> str | None:
-    try:  # helper-1's parser owns the canonical rule; fall back while it is not there
-        from pipelines.ingest.parse import detect_kind
-    except ImportError:
-        return guess_kind(filename)
-    return detect_kind(filename)
 
 
 def sha256_file(path: Path) -> str:
@@ -172,7 +145,7 @@ def _inspect(
     code = _canonical_partner(partner_folder, partners) if partner_folder else None
     periode = normalise_periode(periode_folder) if periode_folder else None
     rang = periode_rang(periode) if periode else None
-    kind = _detect_kind(path.name) if regular else None
+    kind = detect_kind(path.name) if regular else None
 
     def make(refusal: str | None = None, rule: str | None = None) -> IncomingFile:
         return IncomingFile(
