@@ -214,7 +214,7 @@ def prepare_db(path: Path, n_personnes: int, n_seances: int) -> duckdb.DuckDBPyC
     if path.exists():
         con = duckdb.connect(str(path))
         try:
-            (found,) = con.execute("SELECT tag FROM main.bench_tag").fetchone()
+            found = con.execute("SELECT tag FROM main.bench_tag").fetchall()[0][0]
         except duckdb.Error:
             found = None
         if found == tag:
@@ -254,7 +254,7 @@ def main() -> None:
 
     con = prepare_db(OUT_DIR / f"bench_{args.personnes}.duckdb", args.personnes, args.seances)
     counts = {
-        t: con.execute(f"SELECT count(*) FROM staging.{t}").fetchone()[0]
+        t: con.execute(f"SELECT count(*) FROM staging.{t}").fetchall()[0][0]
         for t in ("participants", "seances", "financements")
     }
     print(f"staging rows: {counts}")

@@ -84,8 +84,13 @@ def load_catalogue(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany("INSERT INTO ind_catalogue VALUES (?, ?, ?, ?, ?, ?, ?)", catalogue_rows())
 
 
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str):
+    # fetchall, not fetchone: DuckDB 2 keeps a half-read result open on the connection
+    return con.execute(sql).fetchall()[0][0]
+
+
 def _require_one_contract(con: duckdb.DuckDBPyConnection) -> None:
-    (n,) = con.execute("SELECT count(*) FROM ref.contrat").fetchone()
+    n = _scalar(con, "SELECT count(*) FROM ref.contrat")
     if n != 1:
         raise ValueError(f"ref.contrat must hold exactly one contract, found {n}")
 
@@ -138,7 +143,10 @@ def compute_indicators(con: duckdb.DuckDBPyConnection) -> dict:
     def summarise() -> None:
         periodes = con.execute("SELECT periode FROM ind_periodes ORDER BY annuelle DESC, debut")
         summary["periodes"] = [p for (p,) in periodes.fetchall()]
-        (summary["lignes"],) = con.execute("SELECT count(*) FROM marts.indicateurs").fetchone()
+        summary["derniere_annee"] = _scalar(
+            con, "SELECT annee_fin FROM ind_periodes WHERE NOT annuelle"
+        )
+        summary["lignes"] = _scalar(con, "SELECT count(*) FROM marts.indicateurs")
 
     steps = [prepare]
     for i, path in enumerate(files):
@@ -177,5 +185,4 @@ def compute_targets(con: duckdb.DuckDBPyConnection) -> int:
     _require_one_contract(con)
     sql = (SQL_DIR / TARGETS_SQL).read_text(encoding="utf-8")
     _run_in_transaction(con, [lambda: con.execute(sql)])
-    (n,) = con.execute("SELECT count(*) FROM marts.cibles_suivi").fetchone()
-    return n
+    return _scalar(con, "SELECT count(*) FROM marts.cibles_suivi")
