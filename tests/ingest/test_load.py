@@ -3,6 +3,7 @@ one transaction per file."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 
@@ -120,7 +121,7 @@ def test_identical_file_under_another_name_changes_nothing(wh, write_csv):
     assert staging_ids(con) == [("P001", "F"), ("P002", "F")]
 
 
-def test_resubmission_replaces_the_earlier_file_as_a_whole(wh, write_csv):
+def test_resubmission_replaces_the_earlier_file_as_a_whole(wh, write_csv, write_xlsx):
     root, con = wh
     drop(
         write_csv,
@@ -131,28 +132,22 @@ def test_resubmission_replaces_the_earlier_file_as_a_whole(wh, write_csv):
         T0,
     )
     run(con, root, "r1")
-    drop(
-        write_csv,
-        root,
-        "ASSO1/2025/participants_corrige.csv",
-        H,
-        [
-            participant("P001", "A1", "10/03/2025", sexe="H"),
-            participant("P003", "A2", "12/03/2025"),
-        ],
-        T0 + 100,
-    )
+    # v2 comes as an Excel workbook with real date and number cells
+    v2_rows = [participant("P001", "A1", "", sexe="H"), participant("P003", "A2", "")]
+    for row, day in zip(v2_rows, (10, 12), strict=True):
+        row[2], row[6] = dt.date(2025, 3, day), 1990
+    drop(write_xlsx, root, "ASSO1/2025/participants_corrige.xlsx", H, v2_rows, T0 + 100)
     run(con, root, "r2")
     # P002 was only in v1: gone; P001 now carries v2's values
     assert staging_ids(con) == [("P001", "H"), ("P003", "F")]
-    assert in_force(con) == [("ASSO1/2025/participants_corrige.csv",)]
+    assert in_force(con) == [("ASSO1/2025/participants_corrige.xlsx",)]
     assert count(con, "raw.participants") == 4  # every version's accepted rows are kept
 
     # the same path overwritten with new content is a new version too
     drop(
-        write_csv,
+        write_xlsx,
         root,
-        "ASSO1/2025/participants_corrige.csv",
+        "ASSO1/2025/participants_corrige.xlsx",
         H,
         [participant("P004", "A2", "13/03/2025")],
         T0 + 200,
