@@ -21,7 +21,8 @@ CONFIG = {
     "locale": "fr",
     "displaylogo": False,
     "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    # sendChartToCloud uploads the chart to Plotly Cloud: never on an offline, confidential site
+    "modeBarButtonsToRemove": ["sendChartToCloud", "select2d", "lasso2d", "autoScale2d"],
     "toImageButtonOptions": {"format": "png", "filename": "graphique"},
 }
 HEIGHT = 320

@@ -9,7 +9,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from dashboards.html import safe_name
+from dashboards.html import safe_names
 from indicators.registry import BY_CODE
 
 SCOPE_TYPES = ("pilier", "partenaire", "action", "qpv")
@@ -192,10 +192,11 @@ def load(con: duckdb.DuckDBPyConnection) -> SiteData:
         .sort("perimetre_type", "perimetre_code")
     )
     scopes: dict[str, list[Scope]] = {t: [] for t in ("contrat", *SCOPE_TYPES)}
-    for r in scope_rows.iter_rows(named=True):
-        t = r["perimetre_type"]
-        if t in scopes:
-            path = f"{t}/{safe_name(r['perimetre_code'])}.html"
+    for t in scopes:
+        of_type = scope_rows.filter(pl.col("perimetre_type") == t)
+        files = safe_names(of_type.get_column("perimetre_code").to_list())
+        for r in of_type.iter_rows(named=True):
+            path = f"{t}/{files[r['perimetre_code']]}.html"
             scopes[t].append(Scope(t, r["perimetre_code"], _scope_label(r, names), path))
 
     labels = {i.code: i.libelle for i in BY_CODE.values()}

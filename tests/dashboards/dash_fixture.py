@@ -12,7 +12,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from indicators.registry import INDICATEURS, MODALITES
 
@@ -63,6 +62,22 @@ TARGETS = {
                                             "2025": (45.0, "en_retard")}),
     "part_residents_qpv": (60.0, 2030, {"2025": (57.0, "en_bonne_voie")}),
 }  # fmt: skip
+
+PAGES = {  # page -> charts, counted by hand from the fixture
+    "index.html": 8,  # the 8 default key indicators (the 3 with targets are among them)
+    "contrat/CV-CAEN.html": 12,  # 8 groups + 2 indicators x 2 breakdowns
+    "pilier/emploi_developpement_economique.html": 7,  # no QPV coverage below contract
+    "pilier/cohesion_sociale.html": 7,
+    "partenaire/P01.html": 7,
+    "partenaire/P02.html": 7,
+    "action/A1.html": 7,
+    "action/A2.html": 7,
+    "action/A3.html": 7,
+    "qpv/QN01404M.html": 3,  # people, profile, coverage
+    "qpv/QN01405M.html": 3,
+    "telechargements.html": 0,
+    "methodologie.html": 0,
+}
 
 PUBLISHED_DDL = """
 CREATE TABLE marts.indicateurs_publies (
@@ -185,25 +200,3 @@ def make_publish_inputs(root: Path) -> tuple[Path, Path]:
     (downloads / "indicateurs.csv").write_text("code_indicateur;valeur\nsorties;12\n", "utf-8-sig")
     (downloads / "indicateurs.parquet").write_bytes(b"PAR1" + b"\0" * 60 + b"PAR1")
     return reports, downloads
-
-
-@pytest.fixture(scope="session")
-def warehouse(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("dash_wh") / "evaluation.duckdb"
-    make_warehouse(path)
-    return path
-
-
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory, warehouse):
-    """The site built once for the module tests: (site dir, SiteSummary)."""
-    from dashboards.site import build_site
-
-    root = tmp_path_factory.mktemp("dash_publish")
-    reports, downloads = make_publish_inputs(root)
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        summary = build_site(con, root / "site", reports, downloads)
-    finally:
-        con.close()
-    return root / "site", summary
