@@ -162,9 +162,11 @@ class Hierarchy:
 
     @classmethod
     def from_db(cls, con) -> Hierarchy:
+        # fetchall: DuckDB refuses new work while a result is half-read
         actions = con.execute("SELECT code_action, code_partenaire, pilier FROM ref.actions")
+        actions = actions.fetchall()
         qpv = con.execute("SELECT code_qpv FROM ref.qpv ORDER BY code_qpv").fetchall()
-        return cls({a: (p, x) for a, p, x in actions.fetchall()}, tuple(q for (q,) in qpv))
+        return cls({a: (p, x) for a, p, x in actions}, tuple(q for (q,) in qpv))
 
 
 def _cell_id(prefix: str = "") -> pl.Expr:
