@@ -1,0 +1,130 @@
+"""Ingestion stage: reference files, partner files (archive → raw), rows in force (staging)."""
+
+import dagster as dg
+import polars as pl
+from pydantic import Field
+
+from pipelines import settings
+from pipelines.defs.metadata import md_table
+from pipelines.defs.resources import DataRoot, Warehouse
+from pipelines.ingest.load import build_staging, ingest_files, reference_scope
+from pipelines.ingest.reference import ReferenceError, read_reference, write_reference
+from pipelines.ingest.scan import scan_incoming
+
+GROUP = "ingestion"
+
+
+class IngestConfig(dg.Config):
+    """Options an evaluation officer can set in the launchpad."""
+
+    partenaire: str = Field(
+        default="", description="Ne traiter que le dossier de ce partenaire (code_partenaire)."
+    )
+    retraiter: bool = Field(
+        default=False, description="Relire les fichiers déjà reçus, même inchangés."
+    )
+
+
+@dg.asset(group_name=GROUP, kinds={"duckdb", "yaml"}, pool="warehouse")
+def referentiel(context: dg.AssetExecutionContext, data_root: DataRoot, warehouse: Warehouse):
+    """Reference files of the evaluation officer (contrat, actions, partenaires, qpv, cibles)."""
+    try:
+        ref = read_reference(data_root.root)
+    except ReferenceError as err:
+        raise dg.Failure(description=str(err)) from err
+    with warehouse.get_connection(context.log) as con:
+        write_reference(con, ref)
+    return dg.MaterializeResult(
+        metadata={
+            "contrat": ref.contrat["code"],
+            "actions": len(ref.actions),
+            "partenaires": len(ref.partenaires),
+            "qpv": len(ref.qpv),
+            "cibles": len(ref.cibles),
+        }
+    )
+
+
+FILE_OUTCOMES_SQL = """
+    SELECT source_path AS fichier, status AS statut, in_force AS en_vigueur,
+           rows_read AS lues, rows_accepted AS acceptees, rows_rejected AS rejetees,
+           rows_ignored AS ignorees, rows_warned AS avertissements, message
+    FROM ingest.files WHERE run_id = ? ORDER BY source_path
+"""
+
+
+@dg.asset(
+    group_name=GROUP,
+    kinds={"duckdb"},
+    pool="warehouse",
+    deps=[referentiel],
+    check_specs=[
+        dg.AssetCheckSpec("aucun_fichier_refuse", asset="fichiers_partenaires"),
+        dg.AssetCheckSpec("aucune_ligne_rejetee", asset="fichiers_partenaires"),
+    ],
+)
+def fichiers_partenaires(
+    context: dg.AssetExecutionContext,
+    config: IngestConfig,
+    data_root: DataRoot,
+    warehouse: Warehouse,
+):
+    """Partner files of incoming/: archived, read, validated; accepted rows into raw.*."""
+    with warehouse.get_connection(context.log) as con:
+        years, partners = reference_scope(con)
+        files = scan_incoming(data_root.root, years, partners, settings.MAX_FILE_BYTES)
+        if config.partenaire:
+            wanted = config.partenaire.strip().casefold()
+            files = [f for f in files if (f.code_partenaire or "").casefold() == wanted]
+        summary = ingest_files(
+            con,
+            data_root.root,
+            files,
+            run_id=context.run_id,
+            reprocess=config.retraiter,
+            max_bytes=settings.MAX_FILE_BYTES,
+        )
+        outcomes = con.sql(FILE_OUTCOMES_SQL, params=[context.run_id]).pl()
+    refused = outcomes.filter(pl.col("statut") == "refuse")
+    rejected = outcomes.filter(pl.col("rejetees") > 0)
+    context.log.info(
+        f"{len(files)} fichier(s) vus : {summary.accepted} acceptés, {summary.refused} refusés, "
+        f"{summary.identical} identiques, {summary.skipped} déjà traités."
+    )
+    yield dg.MaterializeResult(
+        metadata={
+            "fichiers_vus": len(files),
+            "acceptes": summary.accepted,
+            "refuses": summary.refused,
+            "identiques": summary.identical,
+            "deja_traites": summary.skipped,
+            "lignes_acceptees": summary.rows_accepted,
+            "lignes_rejetees": summary.rows_rejected,
+            "resultat_par_fichier": md_table(outcomes, limit=100),
+        }
+    )
+    # WARN, not ERROR: a partner's bad file must not stop the indicators of the others.
+    yield dg.AssetCheckResult(
+        check_name="aucun_fichier_refuse",
+        passed=refused.is_empty(),
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"refuses": refused.height, "detail": md_table(refused)},
+    )
+    yield dg.AssetCheckResult(
+        check_name="aucune_ligne_rejetee",
+        passed=rejected.is_empty(),
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "fichiers_avec_rejets": rejected.height,
+            "lignes_rejetees": int(outcomes["rejetees"].sum() or 0),
+            "detail": md_table(rejected),
+        },
+    )
+
+
+@dg.asset(group_name=GROUP, kinds={"duckdb", "sql"}, pool="warehouse", deps=[fichiers_partenaires])
+def lignes_en_vigueur(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """staging.*: for each key, the row of the most recent report, with cross-file warnings."""
+    with warehouse.get_connection(context.log) as con:
+        counts = build_staging(con)
+    return dg.MaterializeResult(metadata={k: int(v) for k, v in counts.items()})

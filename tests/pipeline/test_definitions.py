@@ -1,0 +1,68 @@
+"""The Dagster code location loads, validates and exposes every stage."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.definitions import defs
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_definitions_expose_every_stage():
+    d = defs()
+    keys = {k.to_user_string() for k in d.resolve_asset_graph().get_all_asset_keys()}
+    assert {
+        "referentiel",
+        "fichiers_partenaires",
+        "lignes_en_vigueur",
+        "marts/indicateurs",
+        "marts/cibles_suivi",
+        "marts/indicateurs_publies",
+        "tables_telechargement",
+        "rapports_validation",
+        "tableaux_de_bord",
+    } <= keys
+    assert d.resolve_job_def("pipeline_complet") is not None
+    assert d.resolve_sensor_def("nouveaux_fichiers") is not None
+    assert d.resolve_schedule_def("actualisation_mensuelle").cron_schedule == "0 6 1 * *"
+
+
+def test_dagster_definitions_validate_passes(tmp_path):
+    env = {"DAGSTER_HOME": str(tmp_path), "PATH": str(Path(sys.executable).parent)}
+    out = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dagster"),
+            "definitions",
+            "validate",
+            "-w",
+            "workspace.yaml",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "deprecat" not in (out.stdout + out.stderr).lower()
+
+
+def test_sensor_starts_one_run_per_state_of_incoming(tmp_path, monkeypatch):
+    from pipelines.defs.automation.jobs import nouveaux_fichiers
+
+    monkeypatch.setenv("EVAL_DATA_DIR", str(tmp_path))
+    folder = tmp_path / "incoming" / "P01" / "2025"
+    folder.mkdir(parents=True)
+    (folder / "participants.csv").write_text("id_participant\n", encoding="utf-8")
+    first = nouveaux_fichiers(dg.build_sensor_context(cursor=None))
+    assert isinstance(first, dg.RunRequest)
+    ctx = dg.build_sensor_context(cursor=None)
+    nouveaux_fichiers(ctx)
+    again = nouveaux_fichiers(dg.build_sensor_context(cursor=ctx.cursor))
+    assert isinstance(again, dg.SkipReason)
+    (folder / "seances.csv").write_text("x\n", encoding="utf-8")
+    changed = nouveaux_fichiers(dg.build_sensor_context(cursor=ctx.cursor))
+    assert isinstance(changed, dg.RunRequest) and changed.run_key != first.run_key
