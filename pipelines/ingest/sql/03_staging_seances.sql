@@ -7,5 +7,4 @@ JOIN report_files AS f USING (file_id)
 QUALIFY row_number() OVER (
     PARTITION BY r.id_participant, r.code_action, r.date_seance
     ORDER BY f.report_order DESC, r.row_number
-) = 1
-ORDER BY f.report_order, r.row_number;
+) = 1;

@@ -7,5 +7,4 @@ JOIN report_files AS f USING (file_id)
 QUALIFY row_number() OVER (
     PARTITION BY r.code_action, r.annee, r.financeur, r.type_convention, r.date_debut
     ORDER BY f.report_order DESC, r.row_number
-) = 1
-ORDER BY f.report_order, r.row_number;
+) = 1;
