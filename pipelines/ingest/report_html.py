@@ -13,9 +13,9 @@ import polars as pl
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem auto;
-max-width:72rem;padding:0 1rem;color:#1b1b1b;line-height:1.45}
+max-width:90rem;padding:0 1rem;color:#1b1b1b;line-height:1.45}
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}
-table{border-collapse:collapse;width:100%;margin:.5rem 0;font-size:.92rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0;font-size:.88rem}
 th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#eef1f5}td.n{text-align:right;font-variant-numeric:tabular-nums}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
