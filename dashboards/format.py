@@ -53,10 +53,11 @@ def format_value(value: float | int | None, unite: str, secret: bool = False) ->
 
 
 def format_date(value: date | datetime | None) -> str:
-    """`2026-03-05` -> `5 mars 2026`; with a time: `5 mars 2026 à 14 h 05`."""
+    """`2026-03-05` -> `5 mars 2026`, `1er août 2025`; with a time: `5 mars 2026 à 14 h 05`."""
     if value is None:
         return UNDEFINED
-    text = f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    day = "1er" if value.day == 1 else str(value.day)
+    text = f"{day} {_MONTHS[value.month - 1]} {value.year}"
     if isinstance(value, datetime):
         text += f" à {value.hour} h {value.minute:02d}"
     return text

@@ -99,7 +99,11 @@ NUM_CLASS = ' class="num"'
 
 def table(caption: str, header: list[str], rows: list[list[Cell]], css: str = "") -> str:
     """A data table: first column holds row headers; wrapped for horizontal scrolling."""
-    numeric = [bool(rows) and all("num" in r[i].css for r in rows) for i in range(len(header))]
+    # a column of values (statuses included) gets its header aligned like its cells
+    numeric = [
+        bool(rows) and all(r[i].css.split()[:1] in (["num"], ["status"]) for r in rows)
+        for i in range(len(header))
+    ]
     head = "".join(
         f'<th scope="col"{NUM_CLASS if n else ""}>{esc(h)}</th>'
         for h, n in zip(header, numeric, strict=True)

@@ -87,14 +87,21 @@ def cell_text(row: dict, unite: str) -> str:
 def status_cell(row: dict) -> Cell:
     if row.get("secret"):
         return value_cell("s")  # a status would tell which side of the target a secret lies
-    return Cell(raw_html=statut_badge(row.get("statut")))
+    return Cell(raw_html=statut_badge(row.get("statut")), css="status")
 
 
 def target_text(row: dict, unite: str) -> str:
     if not row or row.get("valeur_cible") is None:
         return "—"
     year = f" en {row['annee_cible']}" if row.get("annee_cible") is not None else ""
-    return format_value(row["valeur_cible"], unite) + year
+    return target_value(row["valeur_cible"], unite) + year
+
+
+def target_value(value: float | None, unite: str) -> str:
+    """A target or an expected value: whole people (the trajectory is a straight line)."""
+    if value is None:
+        return "—"
+    return format_value(round(value) if unite == "nombre" else value, unite)
 
 
 def _series(cells: Cells, code: str, name: str, years: list[str], vent="ensemble", mod="ensemble"):
@@ -110,10 +117,12 @@ def chart_block(
     *, heading: str, heading_id: str, fig: dict, tbl: str, aria: str, note: str = ""
 ) -> str:
     note_html = f'<p class="note">{note}</p>' if note else ""
+    # beside the chart while the table is narrow; below it when many years make it wide
+    layout = "chart-grid" if len(fig["layout"]["xaxis"]["categoryarray"]) <= 3 else "chart-stack"
     return (
         f'<section class="block" aria-labelledby="{esc(heading_id)}">'
         f'<h3 id="{esc(heading_id)}">{esc(heading)}</h3>{note_html}'
-        f'<div class="chart-grid"><figure class="chart">'
+        f'<div class="{layout}"><figure class="chart">'
         f'<div class="plot" role="img" aria-label="{esc(aria)}">'
         f"{chart_html(fig, heading_id + '-graphique')}</div></figure>{tbl}</div></section>"
     )
@@ -203,8 +212,7 @@ def key_indicator_block(data: SiteData, cells: Cells, code: str):
     if len(series) > 1:
         rows.append(
             [Cell("Valeur attendue")]
-            + [Cell(format_value(cells.get(code, p).get("valeur_attendue"), unite)
-                    if cells.get(code, p).get("valeur_attendue") is not None else "—", css="num")
+            + [Cell(target_value(cells.get(code, p).get("valeur_attendue"), unite), css="num")
                for p in periods]
         )  # fmt: skip
     if any(cells.get(code, p).get("statut") or cells.get(code, p).get("secret") for p in periods):
@@ -239,7 +247,7 @@ def synthesis_table(data: SiteData, cells: Cells, codes: list[str]) -> str:
                 value_cell(cell_text(latest, unite)), status_cell(latest),
                 value_cell(cell_text(cumul, unite)), status_cell(cumul) if cumul else Cell("—"),
                 Cell(target_text(latest, unite), css="num"),
-                Cell(format_value(attendue, unite) if attendue is not None else "—", css="num"),
+                Cell(target_value(attendue, unite), css="num"),
             ]
         )  # fmt: skip
     caption = f"Indicateurs clés au périmètre du contrat : {last} et cumul, au regard des cibles"
@@ -258,8 +266,7 @@ def midterm_table(data: SiteData, mid: pl.DataFrame, scope_label: str) -> str:
             [
                 Cell(data.labels.get(c, c)),
                 Cell(target_text(r, unite), css="num"),
-                Cell(format_value(r["valeur_attendue"], unite)
-                     if r["valeur_attendue"] is not None else "—", css="num"),
+                Cell(target_value(r["valeur_attendue"], unite), css="num"),
                 value_cell(format_value(r["valeur_atteinte"], unite, bool(r["secret"]))),
                 status_cell(r),
             ]

@@ -50,7 +50,7 @@ def test_format_number_decimals():
 def test_format_date():
     assert format_date(date(2026, 3, 5)) == "5 mars 2026"
     assert format_date(datetime(2026, 1, 15, 10, 30)) == "15 janvier 2026 à 10 h 30"
-    assert format_date(date(2025, 8, 1)) == "1 août 2025"
+    assert format_date(date(2025, 8, 1)) == "1er août 2025"
 
 
 def test_format_size():
