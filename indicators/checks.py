@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import duckdb
-import polars as pl
 
-from indicators.compute import catalogue_rows
+from indicators.compute import catalogue_frame
 
 LIMIT = 100
 EPSILON = 1e-9  # rounding tolerance of floating-point values
@@ -123,20 +122,7 @@ CROSS JOIN periodes AS p
 def grid_incomplete(con: duckdb.DuckDBPyConnection, limit: int = LIMIT) -> list[dict]:
     """Rows of the expected full grid that are missing (probleme = 'manquante'), rows that
     should not be there ('en_trop') or that carry another unit ('unite')."""
-    catalogue = pl.DataFrame(
-        catalogue_rows(),
-        schema=[
-            "code_indicateur",
-            "perimetre_type",
-            "ventilation",
-            "modalite",
-            "unite",
-            "est_ratio",
-            "echelle",
-        ],
-        orient="row",
-    )
-    con.register("ind_check_catalogue", catalogue)
+    con.register("ind_check_catalogue", catalogue_frame())
     try:
         return _rows(
             con,

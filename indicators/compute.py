@@ -18,6 +18,7 @@ from pathlib import Path
 from time import perf_counter
 
 import duckdb
+import polars as pl
 
 from indicators.registry import INDICATEURS, MODALITES
 
@@ -32,6 +33,15 @@ CREATE OR REPLACE TEMP TABLE ind_valeurs (
     ventilation VARCHAR, modalite VARCHAR, numerateur DOUBLE, denominateur DOUBLE
 )
 """
+CATALOGUE_SCHEMA = {
+    "code_indicateur": pl.String,
+    "perimetre_type": pl.String,
+    "ventilation": pl.String,
+    "modalite": pl.String,
+    "unite": pl.String,
+    "est_ratio": pl.Boolean,
+    "echelle": pl.Int32,
+}
 CATALOGUE_DDL = """
 CREATE OR REPLACE TEMP TABLE ind_catalogue (
     code_indicateur VARCHAR, perimetre_type VARCHAR, ventilation VARCHAR, modalite VARCHAR,
@@ -78,10 +88,19 @@ def catalogue_rows() -> list[tuple]:
     return rows
 
 
+def catalogue_frame() -> pl.DataFrame:
+    """catalogue_rows() as a polars frame with the columns of ind_catalogue."""
+    return pl.DataFrame(catalogue_rows(), schema=CATALOGUE_SCHEMA, orient="row")
+
+
 def load_catalogue(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the temp table ind_catalogue from the registry."""
-    con.execute(CATALOGUE_DDL)
-    con.executemany("INSERT INTO ind_catalogue VALUES (?, ?, ?, ?, ?, ?, ?)", catalogue_rows())
+    con.register("ind_catalogue_source", catalogue_frame())
+    try:
+        con.execute(CATALOGUE_DDL)
+        con.execute("INSERT INTO ind_catalogue SELECT * FROM ind_catalogue_source")
+    finally:
+        con.unregister("ind_catalogue_source")
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str):
