@@ -108,35 +108,39 @@ def _contrat(con: duckdb.DuckDBPyConnection) -> dict:
 
 def _midterm(con: duckdb.DuckDBPyConnection, mid: date | None) -> pl.DataFrame:
     """Mid-term rows of marts.cibles_suivi. The value reached and its status are kept only
-    when they equal a non-secret published cell (of the mid-term year when known), so the
-    reading can never reveal a secret value."""
+    when they equal the non-secret published cell they were read from (periode_valeur;
+    else the mid-term year), so the reading can never reveal a secret value."""
     empty = pl.DataFrame(
         schema={
             "code_indicateur": pl.String, "perimetre_type": pl.String,
             "perimetre_code": pl.String, "valeur_cible": pl.Float64,
             "annee_cible": pl.Int64, "valeur_attendue": pl.Float64,
             "valeur_atteinte": pl.Float64, "statut": pl.String, "secret": pl.Boolean,
+            "periode_valeur": pl.String,
         }
     )  # fmt: skip
     if not _exists(con, "marts", "cibles_suivi"):
         return empty
     cols = _columns(con, "marts", "cibles_suivi")
     annee_cible = "c.annee_cible" if "annee_cible" in cols else "NULL"
-    year = str(mid.year) if mid else None
+    read_from = "periode_valeur" if "periode_valeur" in cols else "?::VARCHAR"
+    params = [] if "periode_valeur" in cols else [str(mid.year) if mid else None]
     df = con.sql(
         f"""
-        WITH c AS (SELECT * FROM marts.cibles_suivi WHERE periode = 'mi_parcours'),
+        WITH c AS (
+            SELECT *, {read_from} AS lu_sur FROM marts.cibles_suivi WHERE periode = 'mi_parcours'
+        ),
         matched AS (
-            SELECT c.code_indicateur, c.perimetre_type, c.perimetre_code, c.valeur_atteinte,
+            SELECT c.code_indicateur, c.perimetre_type, c.perimetre_code,
                    bool_or(p.code_indicateur IS NOT NULL) AS ok
             FROM c LEFT JOIN marts.indicateurs_publies p
               ON p.code_indicateur = c.code_indicateur
              AND p.perimetre_type = c.perimetre_type
              AND p.perimetre_code = c.perimetre_code
-             AND p.ventilation = 'ensemble'
+             AND p.ventilation = 'ensemble' AND p.modalite = 'ensemble'
              AND NOT coalesce(p.secret, false) AND p.valeur IS NOT NULL
              AND abs(p.valeur - c.valeur_atteinte) <= 1e-9 * greatest(1, abs(c.valeur_atteinte))
-             AND (?::VARCHAR IS NULL OR p.periode = ?::VARCHAR)
+             AND (c.lu_sur IS NULL OR p.periode = c.lu_sur)
             GROUP BY ALL
         )
         SELECT c.code_indicateur, c.perimetre_type, c.perimetre_code,
@@ -144,11 +148,12 @@ def _midterm(con: duckdb.DuckDBPyConnection, mid: date | None) -> pl.DataFrame:
                c.valeur_attendue::DOUBLE AS valeur_attendue,
                CASE WHEN m.ok THEN c.valeur_atteinte END::DOUBLE AS valeur_atteinte,
                CASE WHEN m.ok THEN c.statut END::VARCHAR AS statut,
-               (c.valeur_atteinte IS NOT NULL AND NOT coalesce(m.ok, false)) AS secret
+               (c.valeur_atteinte IS NOT NULL AND NOT coalesce(m.ok, false)) AS secret,
+               c.lu_sur::VARCHAR AS periode_valeur
         FROM c LEFT JOIN matched m USING (code_indicateur, perimetre_type, perimetre_code)
         ORDER BY c.perimetre_type, c.perimetre_code, c.code_indicateur
         """,
-        params=[year, year],
+        params=params or None,
     ).pl()
     return df if df.height else empty
 

@@ -257,7 +257,8 @@ def synthesis_table(data: SiteData, cells: Cells, codes: list[str]) -> str:
 def midterm_table(data: SiteData, mid: pl.DataFrame, scope_label: str) -> str:
     if mid.height == 0:
         return ""
-    header = ["Indicateur", "Cible", "Valeur attendue à mi-parcours", "Valeur atteinte", "Statut"]
+    header = ["Indicateur", "Cible", "Valeur attendue à mi-parcours", "Valeur atteinte",
+              "Année lue", "Statut"]  # fmt: skip
     rows = []
     for r in mid.iter_rows(named=True):
         c = r["code_indicateur"]
@@ -268,6 +269,7 @@ def midterm_table(data: SiteData, mid: pl.DataFrame, scope_label: str) -> str:
                 Cell(target_text(r, unite), css="num"),
                 Cell(target_value(r["valeur_attendue"], unite), css="num"),
                 value_cell(format_value(r["valeur_atteinte"], unite, bool(r["secret"]))),
+                Cell(r["periode_valeur"] or "—", css="num"),
                 status_cell(r),
             ]
         )  # fmt: skip

@@ -62,10 +62,14 @@ def methodology_body(d: SiteData, has_reports: bool, cumul_label: str) -> str:
     statuts = "".join(
         f"<li>{statut_badge(code)} : {esc(text)}</li>"
         for code, text in (
-            ("atteint", "la valeur atteinte égale ou dépasse la cible"),
-            ("en_bonne_voie", "la valeur atteinte est au niveau attendu sur la trajectoire"),
-            ("a_surveiller", "la valeur atteinte est un peu en deçà du niveau attendu"),
-            ("en_retard", "la valeur atteinte est nettement en deçà du niveau attendu"),
+            ("atteint", "la valeur atteinte atteint déjà la cible finale"),
+            ("en_bonne_voie", "elle atteint au moins la valeur attendue à cette date"),
+            (
+                "a_surveiller",
+                "elle manque la valeur attendue d'au plus 10 % de l'écart "
+                "entre la valeur de référence et la cible",
+            ),
+            ("en_retard", "elle manque la valeur attendue de davantage"),
         )
         if code in STATUTS
     )

@@ -170,17 +170,22 @@ def make_warehouse(path: Path) -> None:
     )
     con.execute(
         "CREATE TABLE marts.cibles_suivi (code_indicateur VARCHAR, perimetre_type VARCHAR, "
-        "perimetre_code VARCHAR, periode VARCHAR, valeur_cible DOUBLE, annee_cible INTEGER, "
-        "valeur_attendue DOUBLE, valeur_atteinte DOUBLE, statut VARCHAR)"
+        "perimetre_code VARCHAR, periode VARCHAR, annee_reference INTEGER, "
+        "valeur_reference DOUBLE, annee_cible INTEGER, valeur_cible DOUBLE, sens VARCHAR, "
+        "valeur_attendue DOUBLE, valeur_atteinte DOUBLE, statut VARCHAR, "
+        "periode_valeur VARCHAR)"
     )
     con.executemany(
-        "INSERT INTO marts.cibles_suivi VALUES (?, ?, ?, 'mi_parcours', ?, 2030, ?, ?, ?)",
+        "INSERT INTO marts.cibles_suivi VALUES (?, ?, ?, 'mi_parcours', 2023, 0, 2030, ?, "
+        "'hausse', ?, ?, ?, '2025')",
         [
             # equals the published 2025 cell (1 500): shown
             ("beneficiaires_uniques", "contrat", CONTRAT, 3000.0, 1500.0, 1500.0, "atteint"),
             ("part_residents_qpv", "contrat", CONTRAT, 60.0, 57.5, 58.0, "en_bonne_voie"),
             # A3's 2025 rate is secret: the reached value (37.5) and status must stay hidden
             ("taux_sorties_positives", "action", "A3", 50.0, 45.0, 37.5, "en_retard"),
+            # 35.5 is the published 2024 value, but the value was read on 2025 (secret)
+            ("part_femmes", "qpv", "QN01405M", 60.0, 50.0, 35.5, "en_retard"),
         ],
     )  # fmt: skip
     con.close()
