@@ -11,6 +11,12 @@ values at the scale of 1,000,000 people, ~5 % of action cells secret) with DuckD
 3 times and prints the median build time, page and chart counts and the site's size.
 Goal: < 20 s and < 15 MB. A second run with --actions 30 --partenaires 12 --qpv 12 gives a
 site of ~60 pages.
+
+    .venv/bin/python benchmarks/bench_publish.py --entrepot /tmp/bench_ind/bench_1000000.duckdb
+
+instead copies a warehouse that has marts.indicateurs (the indicators benchmark's, built
+from 1,000,000 synthetic people) and publishes it with the real pipeline code
+(compute_targets, write_published_table) before timing the site.
 """
 
 from __future__ import annotations
@@ -146,6 +152,20 @@ def make_warehouse(path: Path, n_actions: int, n_partners: int, n_piliers: int, 
     con.close()
 
 
+def publish_real_warehouse(source: Path, db: Path) -> None:
+    """Copy a warehouse with marts.indicateurs and publish it with the pipeline's own code."""
+    from indicators.compute import compute_targets
+    from pipelines.publish.tables import write_published_table
+
+    shutil.copyfile(source, db)
+    con = duckdb.connect(str(db))
+    try:
+        compute_targets(con)
+        write_published_table(con)
+    finally:
+        con.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--actions", type=int, default=10)
@@ -153,12 +173,16 @@ def main() -> None:
     ap.add_argument("--piliers", type=int, default=3)
     ap.add_argument("--qpv", type=int, default=4)
     ap.add_argument("--annees", type=int, default=7)
+    ap.add_argument("--entrepot", type=Path, help="a DuckDB file with marts.indicateurs")
     args = ap.parse_args()
 
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
     db = OUT / "warehouse.duckdb"
-    make_warehouse(db, args.actions, args.partenaires, args.piliers, args.qpv, args.annees)
+    if args.entrepot:
+        publish_real_warehouse(args.entrepot, db)
+    else:
+        make_warehouse(db, args.actions, args.partenaires, args.piliers, args.qpv, args.annees)
     con = duckdb.connect(str(db), read_only=True)
     rows = con.sql("SELECT count(*) FROM marts.indicateurs_publies").fetchall()[0][0]
     downloads = OUT / "telechargements"
@@ -181,10 +205,13 @@ def main() -> None:
     pages = sorted(site.rglob("*.html"), key=lambda p: p.stat().st_size)
     html_bytes = sum(p.stat().st_size for p in pages)
     dl_bytes = sum(p.stat().st_size for p in (site / "telechargements").iterdir())
-    print(
-        f"scopes: {args.piliers} piliers, {args.partenaires} partenaires, {args.actions} "
-        f"actions, {args.qpv} QPV, {args.annees} années + cumul; {rows} published rows"
-    )
+    if args.entrepot:
+        print(f"warehouse: {args.entrepot}; {rows} published rows")
+    else:
+        print(
+            f"scopes: {args.piliers} piliers, {args.partenaires} partenaires, {args.actions} "
+            f"actions, {args.qpv} QPV, {args.annees} années + cumul; {rows} published rows"
+        )
     print(f"build time: median {statistics.median(times):.2f} s "
           f"(runs: {', '.join(f'{t:.2f}' for t in times)})")  # fmt: skip
     print(f"pages: {summary.pages}, charts: {summary.charts}")

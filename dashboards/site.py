@@ -60,6 +60,13 @@ def _copy_reports(reports_dir: Path | None, build: Path) -> bool:
     return (build / "rapports" / "index.html").is_file()
 
 
+def _remove_leftovers(out_dir: Path) -> None:
+    """Temporary siblings left by a build that was killed (builds run one at a time)."""
+    for pattern in (f".{out_dir.name}.tmp-*", f".{out_dir.name}.old-*"):
+        for stale in out_dir.parent.glob(pattern):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
 def _swap(build: Path, out_dir: Path) -> None:
     """Rename the old site aside, the new one in, then delete the old one."""
     old = out_dir.with_name(f".{out_dir.name}.old-{uuid.uuid4().hex[:8]}")
@@ -96,6 +103,7 @@ def build_site(
     `telechargements/`."""
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out_dir)
     build = out_dir.with_name(f".{out_dir.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
         build.mkdir()

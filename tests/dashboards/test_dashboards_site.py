@@ -183,3 +183,19 @@ def test_failed_build_keeps_the_published_site(tmp_path):
         con.close()
     assert (out / "index.html").is_file() and (out / "rapports" / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "site", "wh.duckdb"]
+
+
+def test_empty_warehouse_and_leftovers_of_a_killed_build(tmp_path):
+    db = tmp_path / "wh.duckdb"
+    make_warehouse(db)
+    con = duckdb.connect(str(db))
+    (tmp_path / ".site.tmp-dead0000" / "assets").mkdir(parents=True)  # a killed build
+    try:
+        con.execute("DELETE FROM marts.indicateurs_publies")
+        con.execute("DROP TABLE marts.cibles_suivi")
+        summary = build_site(con, tmp_path / "site", None, None)
+    finally:
+        con.close()
+    assert (summary.pages, summary.charts) == (3, 0)  # synthesis, downloads, methodology
+    assert "Aucun indicateur publié" in read(tmp_path / "site", "index.html")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "wh.duckdb"]
