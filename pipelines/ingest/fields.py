@@ -14,7 +14,7 @@ import polars as pl
 
 from pipelines.ingest.domains import HORS_QPV, codes_of, synonyms_of
 from pipelines.ingest.model import PartnerContext
-from pipelines.ingest.text import remove_spaces_expr
+from pipelines.ingest.text import message, remove_spaces, remove_spaces_expr
 from pipelines.ingest.values import (
     on_distinct,
     parse_amount,
@@ -43,7 +43,9 @@ class FieldRule:
     parser: Parser
     rule: str
     explain: str  # French, after « value »
-    distinct: bool = True  # parse the distinct values only (few per column)
+    # parse the whole column at once (ids: a million distinct values) instead of the
+    # distinct values (dates, codes: a few hundred)
+    whole: Callable[[pl.Series], pl.Series] | None = None
 
 
 def _domain(name: str) -> FieldRule:
@@ -65,7 +67,7 @@ def field_rules(ctx: PartnerContext) -> dict[str, FieldRule]:
     qpvs = {_key(code): code for code in ctx.qpv_codes}
     qpvs.update({k: HORS_QPV for k in ("HORS_QPV", "HORSQPV", "HORS-QPV")})
     return {
-        "id_participant": FieldRule(remove_spaces_expr, "valeur_invalide", "", distinct=False),
+        "id_participant": FieldRule(remove_spaces_expr, "valeur_invalide", "", whole=remove_spaces),
         "code_action": FieldRule(
             parse_reference_code(actions),
             "action_inconnue",
@@ -124,14 +126,14 @@ def parse_fields(
         rule = rules.get(name)
         if rule is None:  # parsed elsewhere (freins)
             continue
-        if rule.distinct:
-            parsed.append(on_distinct(frame, name, rule.parser).alias(name))
+        if rule.whole is not None:
+            parsed.append(rule.whole(frame.get_column(name)).alias(name))
         else:
-            parsed.append(frame.select(rule.parser(pl.col(name))).to_series().alias(name))
+            parsed.append(on_distinct(frame, name, rule.parser).alias(name))
         raw = pl.col(f"raw_{name}")
         invalid = raw.is_not_null() & pl.col(name).is_null()
-        message = pl.format("{} : « {} » " + rule.explain + ".", pl.lit(header), raw)
-        problem = Problem(invalid, name, rule.rule, message)
+        text = message("{} : « {} » " + rule.explain + ".", pl.lit(header), raw)
+        problem = Problem(invalid, name, rule.rule, text)
         (warnings if name in warn_only else rejections).append(problem)
         if name in required:
             rejections.append(

@@ -67,25 +67,29 @@ def parse_report(
 
 def _parse(path: Path, kind: str, ctx: PartnerContext, max_bytes: int) -> ParsedReport:
     table = read_table(path, KIND_COLUMNS[kind], max_bytes)
-    frame = table.frame
-    totals = frame.get_column("is_total")
-    rows_ignored = int(totals.sum())
-    if len(frame) == rows_ignored:
+    frame, table.frame = table.frame, None
+    rows_read = len(frame)
+    rows_ignored = int(frame.get_column("is_total").sum())
+    if rows_read == rows_ignored:
         raise FileRefused(
             "fichier_vide",
             f"Aucune ligne de données sous l'en-tête (ligne {table.header_row}) : "
             "le fichier est vide.",
         )
-    checked = validate(kind, frame.filter(~totals).drop("is_total"), table.header.headers, ctx)
-    dtypes = columns_of(kind)
-    accepted = checked.accepted.select(pl.col(c).cast(t) for c, t in dtypes.items())
+    if rows_ignored:
+        frame = frame.filter(~pl.col("is_total"))
+    # Hand validate the only reference to the rows so that it can free the raw text columns.
+    handover = [frame.drop("is_total")]
+    del frame
+    checked = validate(kind, handover.pop(), table.header.headers, ctx)
+    accepted = checked.accepted.select(pl.col(c).cast(t) for c, t in columns_of(kind).items())
     SCHEMAS[kind].validate(accepted)  # the contract of accepted rows; raises on a rules bug
     return ParsedReport(
         kind=kind,
         accepted=accepted,
         rejections=checked.rejections,
         warnings=checked.warnings,
-        rows_read=len(frame),
+        rows_read=rows_read,
         rows_ignored=rows_ignored,
         encoding=table.encoding,
         header_row=table.header_row,

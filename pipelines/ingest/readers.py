@@ -21,7 +21,6 @@ from pipelines.ingest.csvsource import read_csv_rows
 from pipelines.ingest.errors import FileRefused
 from pipelines.ingest.headers import ColumnSpec, HeaderMatch, find_header
 from pipelines.ingest.text import SPACES, fold_expr
-from pipelines.ingest.values import on_distinct
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 FORMATS = (".csv", *SPREADSHEETS)
@@ -131,18 +130,33 @@ def _cell_text(value: object) -> str | None:
 
 
 def _data_rows(rows: pl.DataFrame, header: HeaderMatch) -> pl.DataFrame:
-    """Rows under the header without blank rows, with row numbers and the Total flag."""
+    """Rows under the header without blank rows, with row numbers and the Total flag.
+
+    Blank cells, blank rows and Total rows are rare: candidates are found cheaply from the
+    first character of the first non-null cell, and only those rows are looked at closely.
+    """
     cells = [c for c in rows.columns if c.startswith("c")]
-    first_row = header.index + 1  # the header's own row number
-    frame = rows.with_row_index("row_number", offset=first_row).slice(1)
-    frame = frame.with_columns(
-        pl.when(pl.col(c).str.strip_chars(SPACES) != "").then(pl.col(c)).alias(c) for c in cells
-    )
-    first_cell = pl.coalesce(cells).str.strip_chars_start(SPACES).str.slice(0, 8)
-    frame = frame.with_columns(first_cell.alias("_first")).filter(pl.col("_first").is_not_null())
-    is_total = on_distinct(frame, "_first", lambda e: fold_expr(e).str.starts_with("total"))
+    frame = rows.with_row_index("row_number", offset=header.index + 1).slice(1)
+    lead = pl.coalesce(cells).str.slice(0, 1)
+    suspect = frame.select(lead.is_null() | lead.is_in([*SPACES, "T", "t"])).to_series()
+    blank_rows: list[int] = []
+    total_rows: list[int] = []
+    if suspect.any():
+        close = frame.filter(suspect).select(
+            "row_number",
+            pl.coalesce(
+                pl.when(pl.col(c).str.strip_chars(SPACES) != "").then(pl.col(c)) for c in cells
+            )
+            .str.strip_chars_start(SPACES)
+            .alias("first"),
+        )
+        blank_rows = close.filter(pl.col("first").is_null())["row_number"].to_list()
+        is_total = fold_expr(pl.col("first").str.slice(0, 8)).str.starts_with("total")
+        total_rows = close.filter(is_total)["row_number"].to_list()
+    if blank_rows:
+        frame = frame.filter(~pl.col("row_number").is_in(blank_rows))
     return frame.select(
         pl.col("row_number").cast(pl.Int32),
-        is_total.fill_null(False).alias("is_total"),
+        pl.col("row_number").is_in(total_rows).alias("is_total"),
         *(pl.col(f"c{pos}").alias(name) for name, pos in header.columns.items()),
     )

@@ -16,7 +16,7 @@ from pipelines.ingest.fields import Problem, field_rules, parse_fields
 from pipelines.ingest.headers import KIND_COLUMNS
 from pipelines.ingest.model import ISSUE_COLUMNS, PartnerContext
 from pipelines.ingest.schemas import columns_of
-from pipelines.ingest.text import fold_code_expr
+from pipelines.ingest.text import SPACES, fold_code_expr, message
 from pipelines.ingest.values import on_distinct
 
 AGE_RANGE = (14, 99)
@@ -51,8 +51,14 @@ def empty_issues() -> pl.DataFrame:
     return pl.DataFrame(schema=ISSUE_SCHEMA)
 
 
-def validate(kind: str, frame: pl.DataFrame, headers: dict[str, str], ctx: PartnerContext):
-    """Split the data rows (no Total rows) into accepted rows, rejections and warnings."""
+def validate(
+    kind: str, frame: pl.DataFrame, headers: dict[str, str], ctx: PartnerContext
+) -> Validated:
+    """Split the data rows (no Total rows) into accepted rows, rejections and warnings.
+
+    Problem masks are first evaluated on every row (cheap, may over-select: a cell of
+    spaces counts as filled); the few selected rows are then cleaned and checked exactly.
+    """
     specs = KIND_COLUMNS[kind]
     labels = {s.name: headers.get(s.name, s.label) for s in specs}
     required = {s.name for s in specs if s.required}
@@ -60,39 +66,65 @@ def validate(kind: str, frame: pl.DataFrame, headers: dict[str, str], ctx: Partn
     typed, problems, warn_problems = parse_fields(
         frame, field_rules(ctx), present, required, WARN_ONLY
     )
+    del frame  # the raw columns live on in `typed` until the split below
     dtypes = columns_of(kind)
     absent = [s.name for s in specs if s.name not in present]  # optional columns only
     typed = typed.with_columns(
         *(pl.lit(None, pl.Utf8).alias(f"raw_{name}") for name in absent),
-        *(pl.lit(None, dtypes[name]).alias(name) for name in absent),
+        # typed null: absent columns, and freins (parsed once the rows are kept)
+        *(pl.lit(None, t).alias(name) for name, t in dtypes.items() if name not in typed.columns),
     )
     problems += CROSS_RULES[kind](labels, ctx)
-    typed = typed.with_columns(
-        p.mask.fill_null(False).alias(f"_p{i}") for i, p in enumerate(problems)
-    )
-    flags = [f"_p{i}" for i in range(len(problems))]
-    bad = pl.any_horizontal(flags)
-    rejections = _issues(typed.filter(bad), problems, flags)
-    kept = typed.filter(~bad).drop(flags)
+    keep = [*dtypes, *(f"raw_{n}" for n in WARN_ONLY if n in labels)]
+    suspect = typed.select(pl.any_horizontal(p.mask.fill_null(False) for p in problems))
+    suspect = suspect.to_series()
+    rejections = empty_issues()
+    if suspect.any():
+        suspects = _flag(_clean_raw(typed.filter(suspect)), problems)
+        bad = pl.any_horizontal(pl.col(f"_p{i}") for i in range(len(problems)))
+        rejections = _issues(suspects.filter(bad), problems)
+        kept = typed.select(keep).filter(~suspect)
+        recovered = suspects.filter(~bad).select(keep)
+        if len(recovered):  # a cell of spaces only: the row was fine after all
+            kept = pl.concat([kept, recovered]).sort("row_number")
+    else:
+        kept = typed.select(keep)
+    del typed
     kept, duplicates = _drop_duplicates(kind, kept)
-    warnings = [_issues(kept, warn_problems)]
+    warnings = [empty_issues()]
+    if warn_problems:
+        warned = kept.filter(pl.any_horizontal(p.mask.fill_null(False) for p in warn_problems))
+        warnings.append(_issues(_flag(_clean_raw(warned), warn_problems), warn_problems))
     if kind == "participants":
         kept, freins_warnings = _freins(kept, labels["freins"])
         warnings.append(freins_warnings)
     return Validated(
-        accepted=kept,
+        accepted=kept.select(list(dtypes)),
         rejections=pl.concat([rejections, duplicates]).sort("row_number", maintain_order=True),
         warnings=pl.concat(warnings).sort("row_number", maintain_order=True),
     )
 
 
-def _issues(frame: pl.DataFrame, problems: list[Problem], flags: list[str] | None = None):
+def _clean_raw(frame: pl.DataFrame) -> pl.DataFrame:
+    """Cells of spaces only count as empty (done on the few suspect rows only)."""
+    raw = [c for c in frame.columns if c.startswith("raw_")]
+    blank = {c: pl.col(c).str.strip_chars(SPACES) == "" for c in raw}
+    return frame.with_columns(pl.when(~blank[c]).then(pl.col(c)).alias(c) for c in raw)
+
+
+def _flag(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
+    return frame.with_columns(
+        p.mask.fill_null(False).alias(f"_p{i}") for i, p in enumerate(problems)
+    )
+
+
+def _issues(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
+    """One issue line per (row, problem) from a frame flagged by _flag."""
     parts = []
     for i, problem in enumerate(problems):
-        mask = pl.col(flags[i]) if flags else problem.mask.fill_null(False)
         valeur = problem.valeur if problem.valeur is not None else pl.col(f"raw_{problem.colonne}")
         parts.append(
-            frame.filter(mask).select(
+            frame.filter(pl.col(f"_p{i}")).select(
                 pl.col("row_number").cast(pl.Int32),
                 pl.lit(problem.colonne).alias("colonne"),
                 valeur.cast(pl.Utf8).alias("valeur"),
@@ -114,7 +146,7 @@ def _participants_rules(labels: dict[str, str], ctx: PartnerContext) -> list[Pro
             sortie < entree,
             "date_sortie",
             "sortie_avant_entree",
-            pl.format(
+            message(
                 "{} : « {} » précède la date d'entrée ({}).",
                 pl.lit(labels["date_sortie"]),
                 raw_sortie,
@@ -133,7 +165,7 @@ def _participants_rules(labels: dict[str, str], ctx: PartnerContext) -> list[Pro
             raw_motif.is_not_null() & raw_sortie.is_null(),
             "date_sortie",
             "sortie_manquante",
-            pl.format(
+            message(
                 "{} : manquante alors qu'un motif de sortie est indiqué (« {} »).",
                 pl.lit(labels["date_sortie"]),
                 raw_motif,
@@ -144,7 +176,7 @@ def _participants_rules(labels: dict[str, str], ctx: PartnerContext) -> list[Pro
             ~age.is_between(low, high),
             "annee_naissance",
             "age_hors_limites",
-            pl.format(
+            message(
                 "{} : âge à l'entrée de {} ans (année d'entrée {} moins année de naissance {}) ;"
                 " il doit être compris entre {} et {} ans.",
                 pl.lit(labels["annee_naissance"]),
@@ -169,7 +201,7 @@ def _financements_rules(labels: dict[str, str], ctx: PartnerContext) -> list[Pro
             pl.col("montant_accorde") <= 0,
             "montant_accorde",
             "montant_non_positif",
-            pl.format(
+            message(
                 "{} : « {} » doit être strictement positif.",
                 pl.lit(labels["montant_accorde"]),
                 pl.col("raw_montant_accorde"),
@@ -179,7 +211,7 @@ def _financements_rules(labels: dict[str, str], ctx: PartnerContext) -> list[Pro
             pl.col("date_fin") < pl.col("date_debut"),
             "date_fin",
             "fin_avant_debut",
-            pl.format(
+            message(
                 "{} : la date de fin ({}) précède la date de début ({}).",
                 pl.lit(labels["date_fin"]),
                 pl.col("raw_date_fin"),
@@ -195,7 +227,7 @@ def _other_partner(labels: dict[str, str], ctx: PartnerContext) -> Problem:
         pl.col("code_action").is_not_null() & ~pl.col("code_action").is_in(mine),
         "code_action",
         "action_autre_partenaire",
-        pl.format(
+        message(
             "{} : l'action « {} » est portée par un autre partenaire que {} ;"
             " ne déclarez que vos propres actions.",
             pl.lit(labels["code_action"]),
@@ -215,29 +247,41 @@ CROSS_RULES = {
 def _drop_duplicates(kind: str, kept: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Keep the first row of each key; the others become 'doublon' rejections.
 
-    A hash of the key finds candidate repeats cheaply; the exact key comparison then
-    runs on the candidates only, so a hash collision never rejects a row.
+    A 64-bit fingerprint of the key (xor of per-column hashes) is sorted to find repeated
+    fingerprints; exact keys are then compared on those candidate rows only, so a hash
+    collision never rejects a row.
     """
     keys = list(KEYS[kind])
-    hashes = kept.select(pl.struct(keys).hash(seed=0)).to_series()
-    repeated = ~hashes.is_first_distinct()
-    if not repeated.any():
+    fingerprint = pl.lit(0, pl.UInt64)
+    for seed, key in enumerate(keys):
+        fingerprint = fingerprint.xor(pl.col(key).hash(seed=seed))
+    prints = kept.select(fingerprint.alias("fp")).to_series()
+    ordered = prints.sort()
+    repeated = ordered.filter(ordered == ordered.shift(1)).unique()  # diff() overflows u64
+    if repeated.is_empty():
         return kept, empty_issues()
-    candidates = kept.filter(hashes.is_in(hashes.filter(repeated).implode()))
-    candidates = candidates.with_columns(pl.col("row_number").min().over(keys).alias("_first"))
-    dups = candidates.filter(pl.col("row_number") != pl.col("_first"))
+    candidates = prints.is_in(repeated.implode())
+    rows = kept.with_row_index("_index").filter(candidates)
+    rows = rows.with_columns(pl.col("row_number").min().over(keys).alias("_first"))
+    dups = rows.filter(pl.col("row_number") != pl.col("_first"))
+    if dups.is_empty():
+        return kept, empty_issues()
+    shown = [
+        pl.col(k).dt.strftime("%d/%m/%Y") if kept.schema[k] == pl.Date else pl.col(k) for k in keys
+    ]
     issues = dups.select(
         pl.col("row_number").cast(pl.Int32),
         pl.lit(", ".join(keys)).alias("colonne"),
-        pl.concat_str([pl.col(f"raw_{k}") for k in keys], separator=" | ").alias("valeur"),
+        pl.concat_str(shown, separator=" | ").alias("valeur"),
         pl.lit("doublon").alias("regle"),
-        pl.format(
+        message(
             "Doublon de la ligne {} ({}) : seule la première ligne est conservée.",
             pl.col("_first"),
             pl.lit(KEY_WORDS[kind]),
         ).alias("message"),
     )
-    return kept.filter(~pl.col("row_number").is_in(dups["row_number"].implode())), issues
+    drop = pl.repeat(False, len(kept), eager=True).scatter(dups["_index"], True)
+    return kept.filter(~drop), issues
 
 
 def _freins(kept: pl.DataFrame, label: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -272,7 +316,7 @@ def _freins(kept: pl.DataFrame, label: str) -> tuple[pl.DataFrame, pl.DataFrame]
         pl.lit("freins").alias("colonne"),
         pl.col("item").alias("valeur"),
         pl.lit("valeur_invalide").alias("regle"),
-        pl.format(
+        message(
             "{} : « {} » n'est pas un frein reconnu ({}) ; valeur ignorée.",
             pl.lit(label),
             pl.col("item"),

@@ -49,6 +49,13 @@ def strip_expr(expr: pl.Expr) -> pl.Expr:
     return pl.when(trimmed.str.len_bytes() > 0).then(trimmed)
 
 
+def remove_spaces(series: pl.Series) -> pl.Series:
+    """remove_spaces_expr on a whole column, without a copy when no cell has a space."""
+    if not series.str.contains(_SPACE_RE).any():
+        return series
+    return series.to_frame().select(remove_spaces_expr(pl.col(series.name))).to_series()
+
+
 def remove_spaces_expr(expr: pl.Expr) -> pl.Expr:
     """Remove every space, e.g. in codes and ids typed as 'QN 014 04M'; empty becomes null."""
     compact = expr.str.replace_all(_SPACE_RE, "")
@@ -73,3 +80,15 @@ def fold_code_expr(expr: pl.Expr) -> pl.Expr:
         .str.replace_all(r"[^a-z0-9]+", "_")
         .str.strip_chars("_")
     )
+
+
+def message(template: str, *args: pl.Expr) -> pl.Expr:
+    """Like pl.format, built on concat_str: pl.format panics on multi-chunk string columns
+    (polars 2.1, "assertion failed: i < self.len()"); concat_str does not."""
+    pieces = template.split("{}")
+    if len(pieces) != len(args) + 1:
+        raise ValueError(f"{len(args)} arguments for {len(pieces) - 1} placeholders")
+    parts: list[pl.Expr] = [pl.lit(pieces[0])]
+    for arg, piece in zip(args, pieces[1:], strict=True):
+        parts += [arg.cast(pl.Utf8), pl.lit(piece)]
+    return pl.concat_str(parts)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import polars as pl
 
 from pipelines.ingest.domains import BOOLEANS
-from pipelines.ingest.text import SPACES, fold_code_expr, fold_expr, remove_spaces_expr
+from pipelines.ingest.text import SPACES, fold_code_expr, fold_expr, message, remove_spaces_expr
 
 _TAIL = r"(?:[ T].*)?$"  # a time after the date is ignored
 _ISO = r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TAIL
@@ -29,19 +29,22 @@ DATE_YEARS = (1900, 2100)
 def on_distinct(
     frame: pl.DataFrame, column: str, parser: Callable[[pl.Expr], pl.Expr]
 ) -> pl.Series:
-    """parser(column) for every row, computed on the distinct values only."""
-    distinct = frame.select(pl.col(column).unique().drop_nulls())
+    """parser(column) for every row, computed on the distinct values only.
+
+    When the parser changes no value (codes already as the contract spells them),
+    the column itself is returned: no copy of a 20-million-row column.
+    """
+    source = frame.get_column(column)
+    distinct = pl.DataFrame({column: source.unique().drop_nulls()})
     parsed = distinct.select(pl.col(column), parser(pl.col(column)).alias("parsed"))
-    return frame.get_column(column).replace_strict(
-        parsed.get_column(column),
-        parsed.get_column("parsed"),
-        default=None,
-        return_dtype=parsed.schema["parsed"],
-    )
+    old, new = parsed.get_column(column), parsed.get_column("parsed")
+    if new.dtype == source.dtype and new.null_count() == 0 and (old == new).all():
+        return source
+    return source.replace_strict(old, new, default=None, return_dtype=new.dtype)
 
 
 def _ymd(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
-    text = pl.format("{}-{}-{}", year, month.str.zfill(2), day.str.zfill(2))
+    text = message("{}-{}-{}", year, month.str.zfill(2), day.str.zfill(2))
     return text.str.to_date("%Y-%m-%d", strict=False)
 
 
