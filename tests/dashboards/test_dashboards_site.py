@@ -3,13 +3,14 @@ atomic replacement. The browser test opens the same site."""
 
 import html
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import unquote
 
 import duckdb
 import plotly
 import pytest
-from dash_fixture import PAGES, make_publish_inputs, make_warehouse
+from dash_fixture import PAGES, make_publish_inputs
 
 from dashboards.site import build_site
 
@@ -169,9 +170,9 @@ def test_rebuild_replaces_the_site_whole(tmp_path, warehouse):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temporary left
 
 
-def test_failed_build_keeps_the_published_site(tmp_path):
+def test_failed_build_keeps_the_published_site(tmp_path, warehouse):
     db = tmp_path / "wh.duckdb"
-    make_warehouse(db)
+    shutil.copyfile(warehouse, db)
     out = tmp_path / "site"
     con = duckdb.connect(str(db))
     try:
@@ -185,9 +186,9 @@ def test_failed_build_keeps_the_published_site(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "site", "wh.duckdb"]
 
 
-def test_empty_warehouse_and_leftovers_of_a_killed_build(tmp_path):
+def test_empty_warehouse_and_leftovers_of_a_killed_build(tmp_path, warehouse):
     db = tmp_path / "wh.duckdb"
-    make_warehouse(db)
+    shutil.copyfile(warehouse, db)
     con = duckdb.connect(str(db))
     (tmp_path / ".site.tmp-dead0000" / "assets").mkdir(parents=True)  # a killed build
     try:
