@@ -46,10 +46,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import numpy as np
 import polars as pl
 
 from indicators.registry import BY_CODE, MODALITES
+from pipelines.publish.recompute import fixed_unknowns
 
 # Public wording of the rule (methodology page, XLSX 'lisez-moi'); paragraphs split by a
 # blank line.
@@ -390,9 +390,9 @@ def _solvable_primary(
 ) -> list[str]:
     """Cells to hide so that no primary cell can be solved from all the groups together.
 
-    Unknowns are the cells no published row shows. For each connected system of groups,
-    a primary cell is determined when its unit vector lies in the row space of the system
-    (i.e. it is zero on the whole null space).
+    Unknowns are the cells that no published row shows. For each primary unknown fixed
+    by the groups, hide the smallest published cell of a group it belongs to (else of its
+    connected system of groups).
     """
     published = occ.join(hidden_rows, on="_row", how="anti").select("cell").unique()
     m = members.join(cells.select("cell", "value", "primary"), on="cell").join(
@@ -402,33 +402,37 @@ def _solvable_primary(
     unknown = m.filter(~pl.col("known"))
     if unknown.height == 0 or not unknown["primary"].any():
         return []
-    comp = _components(unknown.group_by("eq").agg("cell")["cell"].to_list())
-    unknown = unknown.with_columns(comp=pl.col("cell").replace_strict(comp))
-    eq_comp = unknown.select("eq", "comp").unique()
-    leaking: list[int] = []
-    for (cid,), part in unknown.group_by("comp"):
-        if not part["primary"].any():
-            continue
-        cols = sorted(set(part["cell"].to_list()))
-        index = {c: j for j, c in enumerate(cols)}
-        eqs = sorted(set(part["eq"].to_list()))
-        row = {e: i for i, e in enumerate(eqs)}
-        a = np.zeros((len(eqs), len(cols)))
-        for e, c, r in part.select("eq", "cell", "role").iter_rows():
-            a[row[e], index[c]] += -1.0 if r == "total" else 1.0
-        primary = np.array([c in set(part.filter("primary")["cell"]) for c in cols])
-        if (_determined(a) & primary).any():
-            leaking.append(cid)
-    if not leaking:
+    systems = (
+        unknown.with_columns(coef=pl.when(pl.col("role") == "total").then(-1).otherwise(1))
+        .group_by("eq")
+        .agg("cell", "coef")
+        .sort("eq")
+    )
+    equations = [
+        dict(zip(c, k, strict=True)) for c, k in zip(systems["cell"], systems["coef"], strict=True)
+    ]
+    primary = unknown.filter("primary")["cell"].unique().sort().to_list()
+    fixed = fixed_unknowns(equations, primary)
+    if not fixed:
         return []
-    picks = (
-        m.filter(pl.col("known"))
-        .join(eq_comp.filter(pl.col("comp").is_in(leaking)), on="eq")
-        .sort(["comp", pl.col("value") == 0, "value", "cell"])
-        .group_by("comp", maintain_order=True)
+    smallest = [pl.col("value") == 0, "value", "cell"]
+    known = m.filter("known").select("eq", "cell", "value")
+    leaks = unknown.filter(pl.col("cell").is_in(sorted(fixed))).select("eq", leak="cell")
+    near = (
+        leaks.join(known, on="eq")
+        .sort(["leak", *smallest])
+        .group_by("leak", maintain_order=True)
         .first()
     )
-    return picks["cell"].to_list()
+    picks = set(near["cell"])
+    far = fixed - set(near["leak"])
+    if far:  # every group of the leaking cell is hidden: look in its whole system
+        comp = _components(systems["cell"].to_list())
+        ids = {comp[c] for c in far}
+        eqs = unknown.filter(pl.col("cell").replace_strict(comp).is_in(sorted(ids)))["eq"]
+        pool = known.filter(pl.col("eq").is_in(eqs.unique().implode())).sort(smallest)
+        picks |= set(pool["cell"].head(1))
+    return sorted(picks)
 
 
 def _components(groups: list[list[str]]) -> dict[str, int]:
@@ -448,16 +452,6 @@ def _components(groups: list[list[str]]) -> dict[str, int]:
             parent[find(c)] = root
     roots: dict[str, int] = {}
     return {c: roots.setdefault(find(c), len(roots)) for c in list(parent)}
-
-
-def _determined(a: np.ndarray) -> np.ndarray:
-    """For each column j: is x_j fixed by a @ x = b (e_j in the row space of a)?"""
-    _, s, vh = np.linalg.svd(a)
-    rank = int((s > 1e-9 * max(1.0, s[0] if s.size else 0.0)).sum())
-    null = vh[rank:]
-    if null.shape[0] == 0:
-        return np.ones(a.shape[1], dtype=bool)
-    return np.abs(null).max(axis=0) < 1e-8
 
 
 def apply_confidentiality(
