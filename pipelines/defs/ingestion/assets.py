@@ -1,6 +1,7 @@
 """Ingestion stage: reference files, partner files (archive → raw), rows in force (staging)."""
 
 import dagster as dg
+import pandera.errors as pa_errors
 import polars as pl
 from pydantic import Field
 
@@ -10,6 +11,7 @@ from pipelines.defs.resources import DataRoot, Warehouse
 from pipelines.ingest.load import build_staging, ingest_files, reference_scope
 from pipelines.ingest.reference import ReferenceError, read_reference, write_reference
 from pipelines.ingest.scan import scan_incoming
+from pipelines.ingest.schemas import SCHEMAS, columns_of
 
 GROUP = "ingestion"
 
@@ -80,11 +82,11 @@ def fichiers_partenaires(
             con,
             data_root.root,
             files,
-            run_id=context.run_id,
+            run_id=context.run.run_id,
             reprocess=config.retraiter,
             max_bytes=settings.MAX_FILE_BYTES,
         )
-        outcomes = con.sql(FILE_OUTCOMES_SQL, params=[context.run_id]).pl()
+        outcomes = con.sql(FILE_OUTCOMES_SQL, params=[context.run.run_id]).pl()
     refused = outcomes.filter(pl.col("statut") == "refuse")
     rejected = outcomes.filter(pl.col("rejetees") > 0)
     context.log.info(
@@ -128,3 +130,27 @@ def lignes_en_vigueur(context: dg.AssetExecutionContext, warehouse: Warehouse):
     with warehouse.get_connection(context.log) as con:
         counts = build_staging(con)
     return dg.MaterializeResult(metadata={k: int(v) for k, v in counts.items()})
+
+
+@dg.asset_check(
+    asset=lignes_en_vigueur,
+    description="Les lignes en vigueur respectent les schémas pandera des trois types de fichier.",
+)
+def schemas_pandera(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
+    """PUDL-style: validate lazily, report the failure cases instead of raising."""
+    failures: dict[str, pl.DataFrame] = {}
+    with warehouse.get_connection(context.log) as con:
+        for kind, model in SCHEMAS.items():
+            dtypes = columns_of(kind)
+            frame = con.sql(f"SELECT {', '.join(dtypes)} FROM staging.{kind}").pl()
+            try:
+                model.validate(frame.cast(dtypes), lazy=True)
+            except pa_errors.SchemaErrors as err:
+                failures[kind] = err.failure_cases
+    return dg.AssetCheckResult(
+        passed=not failures,
+        metadata={
+            "types_en_echec": ", ".join(failures) or "aucun",
+            **{f"echecs_{kind}": md_table(df) for kind, df in failures.items()},
+        },
+    )

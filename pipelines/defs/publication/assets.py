@@ -53,7 +53,7 @@ def rapports_validation(
     """One French validation report per received file, and the overview of the run."""
     target = data_root.publish_dir("rapports")
     with warehouse.get_connection(context.log) as con:
-        pages = write_validation_reports(con, target, run_id=context.run_id)
+        pages = write_validation_reports(con, target, run_id=context.run.run_id)
     return dg.MaterializeResult(
         metadata={"index": dg.MetadataValue.path(str(target / "index.html")), "pages": len(pages)}
     )
