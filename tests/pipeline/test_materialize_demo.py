@@ -14,7 +14,6 @@ import duckdb
 import pytest
 
 import pipelines
-
 from pipelines.defs.resources import DataRoot, Warehouse
 from pipelines.settings import publish_dirs, warehouse_path
 
