@@ -36,9 +36,12 @@ non-zero part is hidden (a zero part hides nothing: its cell can still be bounde
 the smallest zero part, else the total. This is iterated until stable.
 Groups can combine (a partner spanning two piliers makes cycles, and an isolated hidden
 action can be solved through partner and pilier sums together), so after the group rule
-an exact check solves the linear system of all groups over the cells that no published
-row shows: if a primary cell is determined, the smallest published cell of its connected
-system is hidden and everything is iterated again.
+an exact check (recompute.py) solves the linear system of all groups over the cells that
+no published row shows: if a primary cell is determined, the smallest published cell of a
+group it belongs to (else of its connected system) is hidden and everything is iterated
+again. Not covered: bounds an attacker could derive beyond the "hidden sum >= seuil"
+rule (e.g. from non-negativity across several groups), and links between indicators that
+are not exact sums (nouveaux_entrants <= beneficiaires_uniques, people across actions).
 """
 
 from __future__ import annotations
