@@ -7,7 +7,6 @@ published site is never half-written.
 from __future__ import annotations
 
 import shutil
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from dashboards.pages import (
     methodology_page,
     scope_page,
 )
+from pipelines.fsutil import staged_dir
 
 ASSETS = Path(__file__).parent / "assets"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -60,27 +60,6 @@ def _copy_reports(reports_dir: Path | None, build: Path) -> bool:
     return (build / "rapports" / "index.html").is_file()
 
 
-def _remove_leftovers(out_dir: Path) -> None:
-    """Temporary siblings left by a build that was killed (builds run one at a time)."""
-    for pattern in (f".{out_dir.name}.tmp-*", f".{out_dir.name}.old-*"):
-        for stale in out_dir.parent.glob(pattern):
-            shutil.rmtree(stale, ignore_errors=True)
-
-
-def _swap(build: Path, out_dir: Path) -> None:
-    """Rename the old site aside, the new one in, then delete the old one."""
-    old = out_dir.with_name(f".{out_dir.name}.old-{uuid.uuid4().hex[:8]}")
-    if out_dir.exists():
-        out_dir.rename(old)
-    try:
-        build.rename(out_dir)
-    except BaseException:
-        if old.exists():
-            old.rename(out_dir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def render_pages(
     con: duckdb.DuckDBPyConnection, has_reports: bool, downloads: list[tuple[str, int]]
 ) -> list[Page]:
@@ -102,11 +81,7 @@ def build_site(
     into `out_dir`; copy the validation reports to `rapports/` and the downloads to
     `telechargements/`."""
     out_dir = Path(out_dir).resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out_dir)
-    build = out_dir.with_name(f".{out_dir.name}.tmp-{uuid.uuid4().hex[:8]}")
-    try:
-        build.mkdir()
+    with staged_dir(out_dir) as build:
         _write_assets(build)
         has_reports = _copy_reports(reports_dir, build)
         downloads = _copy_downloads(downloads_dir, build)
@@ -116,8 +91,4 @@ def build_site(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(p.html, encoding="utf-8")
         size = sum(f.stat().st_size for f in build.rglob("*") if f.is_file())
-        _swap(build, out_dir)
-    except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
-        raise
     return SiteSummary(pages=len(pages), charts=sum(p.charts for p in pages), bytes=size)

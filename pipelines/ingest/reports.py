@@ -10,17 +10,13 @@ these reports: it is replaced.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from pipelines.fsutil import staged_dir
 from pipelines.ingest.report_html import (
     KIND_LABELS,
     STATUS_LABELS,
@@ -68,7 +64,7 @@ def write_validation_reports(
     rejections = _issues(con, "ingest.rejections")
     warnings = _issues(con, "ingest.warnings")
     written: list[str] = []
-    with _staged_dir(out_dir) as build:
+    with staged_dir(out_dir) as build:
         for row in files.iter_rows(named=True):
             rejected = _rows_of(rejections, row["file_id"])
             warned = _rows_of(warnings, row["file_id"])
@@ -82,28 +78,6 @@ def write_validation_reports(
         (build / "index.html").write_text(index_page(files, run_id), encoding="utf-8")
         written.append("index.html")
     return [out_dir / name for name in written]
-
-
-@contextmanager
-def _staged_dir(target: Path) -> Iterator[Path]:
-    """Build in a hidden sibling; on success swap it in (a kill leaves `target` untouched)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{target.name}.*-*"):  # left by a killed run
-        shutil.rmtree(stale, ignore_errors=True)
-    build = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    try:
-        yield build
-    except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
-        raise
-    os.chmod(build, 0o755)
-    if target.exists():
-        old = target.parent / f".{target.name}.old-{build.name.rsplit('-', 1)[-1]}"
-        os.replace(target, old)
-        os.replace(build, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(build, target)
 
 
 def _issues(con: duckdb.DuckDBPyConnection, table_name: str) -> pl.DataFrame:
