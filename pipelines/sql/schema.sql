@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS ref.cibles (
 
 -- One row per received file version (a slot = partner, periode, kind).
 CREATE TABLE IF NOT EXISTS ingest.files (
-    file_id VARCHAR PRIMARY KEY,          -- sha256 + slot, see pipelines/ingest/registry.py
+    file_id VARCHAR PRIMARY KEY,          -- <arrival_seq>-<sha256[:12]>, see pipelines/ingest/registry.py
     sha256 VARCHAR NOT NULL,
     source_path VARCHAR NOT NULL,         -- relative to incoming/
     archive_path VARCHAR NOT NULL,        -- relative to archive/
@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS ingest.files (
     encoding VARCHAR, header_row INTEGER,
     rows_read INTEGER DEFAULT 0, rows_accepted INTEGER DEFAULT 0, rows_rejected INTEGER DEFAULT 0,
     rows_ignored INTEGER DEFAULT 0, rows_warned INTEGER DEFAULT 0,
-    message VARCHAR                       -- French, for a refusal
+    message VARCHAR,                      -- French, for a refusal
+    refusal_rule VARCHAR                  -- rule code of a refusal (e.g. colonne_manquante)
 );
 CREATE TABLE IF NOT EXISTS ingest.rejections (
     file_id VARCHAR NOT NULL, row_number INTEGER, colonne VARCHAR, valeur VARCHAR,
