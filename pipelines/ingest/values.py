@@ -60,7 +60,7 @@ def parse_date(expr: pl.Expr) -> pl.Expr:
         text.str.replace(",", ".", literal=True)
         .cast(pl.Float64, strict=False)
         .floor()
-        .cast(pl.Int64)
+        .cast(pl.Int64, strict=False)  # '1E20', 'inf': no date, not an error
     )
     serial_ok = text.str.contains(_SERIAL) & serial.is_between(_SERIAL_MIN, _SERIAL_MAX)
     from_serial = pl.lit(EXCEL_EPOCH) + pl.duration(days=serial)
@@ -99,7 +99,9 @@ def parse_int(expr: pl.Expr) -> pl.Expr:
         remove_spaces_expr(expr).str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
     )
     return (
-        pl.when(number == number.floor()).then(number.cast(pl.Int64, strict=False)).cast(pl.Int32)
+        pl.when(number == number.floor())
+        .then(number.cast(pl.Int64, strict=False))
+        .cast(pl.Int32, strict=False)  # beyond Int32 ('99999999999'): null, not an error
     )
 
 
