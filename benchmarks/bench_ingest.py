@@ -119,12 +119,12 @@ def measure(kind: str, path: Path, db: Path) -> dict:
     db.unlink(missing_ok=True)
     con = duckdb.connect(str(db))
     con.execute((ROOT / "pipelines" / "sql" / "schema.sql").read_text())
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     report = parse_report(path, kind, ctx, max_bytes=8 * 2**30)
-    parsed = time.perf_counter()
+    parsed, cpu_parsed = time.perf_counter(), time.process_time()
     accepted = report.accepted.to_arrow()  # noqa: F841 - read by DuckDB by name
     con.execute(f"INSERT INTO raw.{kind} SELECT 'bench' AS file_id, * FROM accepted")
-    loaded = time.perf_counter()
+    loaded, cpu_loaded = time.perf_counter(), time.process_time()
     count = con.execute(f"SELECT count(*) FROM raw.{kind}").fetchone()[0]
     con.close()
     db.unlink(missing_ok=True)
@@ -137,6 +137,8 @@ def measure(kind: str, path: Path, db: Path) -> dict:
         "parse_s": parsed - started,
         "load_s": loaded - parsed,
         "seconds": loaded - started,
+        "parse_cpu_s": cpu_parsed - cpu_started,
+        "load_cpu_s": cpu_loaded - cpu_parsed,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -172,6 +174,8 @@ def main() -> None:
             f" (parse {statistics.median(r['parse_s'] for r in results):.2f} s,"
             f" load {statistics.median(r['load_s'] for r in results):.2f} s)"
             f" -> {first['rows'] / seconds:,.0f} rows/s;"
+            f" CPU parse {statistics.median(r['parse_cpu_s'] for r in results):.1f} s,"
+            f" load {statistics.median(r['load_cpu_s'] for r in results):.1f} s;"
             f" peak RSS {max(r['peak_rss_mib'] for r in results):,.0f} MiB",
             flush=True,
         )

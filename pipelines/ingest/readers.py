@@ -24,6 +24,7 @@ from pipelines.ingest.text import SPACES, fold_expr
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 FORMATS = (".csv", *SPREADSHEETS)
+_SUSPECT_START = f"^[{SPACES}Tt]"  # may be blank or a "Total" row: look closer
 
 
 @dataclass
@@ -137,8 +138,8 @@ def _data_rows(rows: pl.DataFrame, header: HeaderMatch) -> pl.DataFrame:
     """
     cells = [c for c in rows.columns if c.startswith("c")]
     frame = rows.with_row_index("row_number", offset=header.index + 1).slice(1)
-    lead = pl.coalesce(cells).str.slice(0, 1)
-    suspect = frame.select(lead.is_null() | lead.is_in([*SPACES, "T", "t"])).to_series()
+    first = pl.col(cells[0])
+    suspect = frame.select(first.is_null() | first.str.contains(_SUSPECT_START)).to_series()
     blank_rows: list[int] = []
     total_rows: list[int] = []
     if suspect.any():

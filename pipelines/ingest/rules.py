@@ -212,7 +212,7 @@ def _financements_rules(labels: dict[str, str], ctx: PartnerContext) -> list[Pro
             "date_fin",
             "fin_avant_debut",
             message(
-                "{} : la date de fin ({}) précède la date de début ({}).",
+                "{} : « {} » précède la date de début ({}).",
                 pl.lit(labels["date_fin"]),
                 pl.col("raw_date_fin"),
                 pl.col("raw_date_debut"),

@@ -40,7 +40,8 @@ def on_distinct(
     old, new = parsed.get_column(column), parsed.get_column("parsed")
     if new.dtype == source.dtype and new.null_count() == 0 and (old == new).all():
         return source
-    return source.replace_strict(old, new, default=None, return_dtype=new.dtype)
+    # Enum codes index the distinct values: one hash pass, then a gather.
+    return new.gather(source.cast(pl.Enum(old)).to_physical()).alias(column)
 
 
 def _ymd(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
