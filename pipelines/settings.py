@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MAX_FILE_BYTES = 200 * 1024 * 1024  # a partner file above this size is refused
+MAX_FILE_MB_ENV = "EVAL_MAX_FILE_MB"  # overrides it, in megabytes (decimals allowed)
 
 
 def data_root() -> Path:
     return Path(os.environ.get("EVAL_DATA_DIR") or REPO_ROOT / "data").resolve()
+
+
+def max_file_bytes() -> int:
+    """Size limit of a partner file: EVAL_MAX_FILE_MB if set, else MAX_FILE_BYTES.
+
+    Read at run time, so an officer can raise it for one big report without a code change.
+    """
+    raw = os.environ.get(MAX_FILE_MB_ENV, "").strip()
+    if not raw:
+        return MAX_FILE_BYTES
+    try:
+        megabytes = float(raw.replace(",", "."))
+    except ValueError:
+        megabytes = math.nan
+    if not (math.isfinite(megabytes) and megabytes > 0):
+        raise ValueError(
+            f"{MAX_FILE_MB_ENV} doit être une taille en Mo supérieure à 0 (reçu « {raw} »)."
+        )
+    return int(megabytes * 1024 * 1024)
 
 
 def warehouse_path(root: Path) -> Path:

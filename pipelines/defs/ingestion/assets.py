@@ -72,9 +72,13 @@ def fichiers_partenaires(
     warehouse: Warehouse,
 ):
     """Partner files of incoming/: archived, read, validated; accepted rows into raw.*."""
+    try:
+        max_bytes = settings.max_file_bytes()
+    except ValueError as err:
+        raise dg.Failure(description=str(err)) from err
     with warehouse.get_connection(context.log) as con:
         years, partners = reference_scope(con)
-        files = scan_incoming(data_root.root, years, partners, settings.MAX_FILE_BYTES)
+        files = scan_incoming(data_root.root, years, partners, max_bytes)
         if config.partenaire:
             wanted = config.partenaire.strip().casefold()
             files = [f for f in files if (f.code_partenaire or "").casefold() == wanted]
@@ -84,7 +88,7 @@ def fichiers_partenaires(
             files,
             run_id=context.run.run_id,
             reprocess=config.retraiter,
-            max_bytes=settings.MAX_FILE_BYTES,
+            max_bytes=max_bytes,
         )
         outcomes = con.sql(FILE_OUTCOMES_SQL, params=[context.run.run_id]).pl()
     refused = outcomes.filter(pl.col("statut") == "refuse")
