@@ -184,8 +184,7 @@ def _occurrences(df: pl.DataFrame) -> pl.DataFrame:
             for code in df["code_indicateur"].unique().to_list()
             for q in quantities_of(code)
         ],
-        schema=["code_indicateur", "source", "measure", "q_vent", "q_mod"],
-        schema_overrides={"q_vent": pl.String, "q_mod": pl.String},
+        schema={c: pl.String for c in ("code_indicateur", "source", "measure", "q_vent", "q_mod")},
         orient="row",
     )
     value = (
@@ -411,9 +410,8 @@ def _solvable_primary(
         .agg("cell", "coef")
         .sort("eq")
     )
-    equations = [
-        dict(zip(c, k, strict=True)) for c, k in zip(systems["cell"], systems["coef"], strict=True)
-    ]
+    cells_of, coefs_of = systems["cell"].to_list(), systems["coef"].to_list()
+    equations = [dict(zip(c, k, strict=True)) for c, k in zip(cells_of, coefs_of, strict=True)]
     primary = unknown.filter("primary")["cell"].unique().sort().to_list()
     fixed = fixed_unknowns(equations, primary)
     if not fixed:
@@ -430,7 +428,7 @@ def _solvable_primary(
     picks = set(near["cell"])
     far = fixed - set(near["leak"])
     if far:  # every group of the leaking cell is hidden: look in its whole system
-        comp = _components(systems["cell"].to_list())
+        comp = _components(cells_of)
         ids = {comp[c] for c in far}
         eqs = unknown.filter(pl.col("cell").replace_strict(comp).is_in(sorted(ids)))["eq"]
         pool = known.filter(pl.col("eq").is_in(eqs.unique().implode())).sort(smallest)

@@ -305,3 +305,9 @@ def test_threshold_comes_from_the_contract():
 
 def test_rules_are_worded_for_the_public():
     assert "secret" in RULES_FR and "secondaire" in RULES_FR and "financement" in RULES_FR
+
+
+def test_empty_table_and_funding_only():
+    assert apply_confidentiality(frame([]), 5).height == 0
+    out = run([count("financement_total", "contrat", C, 3.0)])
+    assert out[("financement_total", C, "ensemble", "2025")]["valeur"] == 3.0

@@ -283,3 +283,19 @@ def test_exports_need_the_published_table(tmp_path):
     with pytest.raises(RuntimeError, match="write_published_table"):
         export_tables(con, tmp_path / "out")
     con.close()
+
+
+def test_empty_warehouse_publishes_empty_files(tmp_path):
+    con = new_warehouse(tmp_path / "w.duckdb")
+    assert write_published_table(con) == 0
+    files = export_tables(con, tmp_path / "out")
+    assert read_french_csv_header(files["indicateurs.csv"]) == list(PUBLISHED_SCHEMA)
+    assert pl.read_parquet(files["indicateurs.parquet"]).height == 0
+    wb = openpyxl.load_workbook(files["indicateurs.xlsx"])
+    assert [c.value for c in wb["indicateurs"][1]] == list(PUBLISHED_SCHEMA)
+    con.close()
+
+
+def read_french_csv_header(path):
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return next(csv.reader(f, delimiter=";"))
