@@ -172,8 +172,8 @@ class Hierarchy:
         return cls({a: (p, x) for a, p, x in actions}, tuple(q for (q,) in qpv))
 
 
-def _cell_id(prefix: str = "") -> pl.Expr:
-    return pl.concat_str([pl.col(prefix + c) for c in CELL_KEY], separator=_SEP)
+def _cell_id() -> pl.Expr:
+    return pl.concat_str([pl.col(c) for c in CELL_KEY], separator=_SEP)
 
 
 def _occurrences(df: pl.DataFrame) -> pl.DataFrame:
