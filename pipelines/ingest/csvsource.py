@@ -152,7 +152,7 @@ def read_csv_rows(
             width = max(header.columns.values()) + 1
             try:
                 return read_rows(source, separator, header.index, width), header, attempt
-            except pl.exceptions.ComputeError as exc:
+            except pl.exceptions.PolarsError as exc:
                 if "utf-8" not in str(exc) or attempt == "cp1252":
                     raise FileRefused(
                         "illisible", _unreadable(f"structure CSV invalide : {exc}")

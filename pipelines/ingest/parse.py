@@ -60,9 +60,21 @@ def parse_report(
     try:
         return _parse(Path(path), kind, ctx, max_bytes)
     except FileRefused as refused:
-        report = empty_report(kind)
-        report.refusal, report.refusal_rule = refused.message, refused.rule
-        return report
+        return _refused(kind, refused.rule, refused.message)
+    except Exception as exc:  # a file must never stop the run: refuse it, keep the trace
+        log.exception("parse_report failed on %s", path)
+        return _refused(
+            kind,
+            "erreur_traitement",
+            f"Le fichier n'a pas pu être traité ({type(exc).__name__}). Il est conservé ; "
+            "l'équipe évaluation doit examiner ce cas.",
+        )
+
+
+def _refused(kind: str, rule: str, message: str) -> ParsedReport:
+    report = empty_report(kind)
+    report.refusal, report.refusal_rule = message, rule
+    return report
 
 
 def _parse(path: Path, kind: str, ctx: PartnerContext, max_bytes: int) -> ParsedReport:

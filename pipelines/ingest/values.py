@@ -24,6 +24,7 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Excel serial numbers accepted as dates: 1950-01-01 .. 2099-12-31 (a bare "2025" is no date).
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73050
 DATE_YEARS = (1900, 2100)
+MAX_AMOUNT = 1e15
 
 
 def on_distinct(
@@ -87,7 +88,9 @@ def parse_amount(expr: pl.Expr) -> pl.Expr:
         .otherwise(text.str.replace(",", ".", literal=True))
     )
     ok = normalised.str.contains(r"^[+-]?(\d+\.?\d*|\.\d+)$")
-    return pl.when(ok).then(normalised.cast(pl.Float64, strict=False))
+    amount = normalised.cast(pl.Float64, strict=False)
+    # raw.financements.montant_accorde is DECIMAL(18, 2): larger amounts are typing errors
+    return pl.when(ok & (amount.abs() < MAX_AMOUNT)).then(amount)
 
 
 def parse_bool(expr: pl.Expr) -> pl.Expr:
