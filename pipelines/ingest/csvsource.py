@@ -37,6 +37,8 @@ def guess_encoding(head: bytes, complete: bool) -> str:
             "Le fichier porte l'extension .csv mais contient un classeur (Excel/ODS) : "
             "enregistrez-le au format .xlsx ou exportez-le en CSV.",
         )
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # Excel's "Texte Unicode" export
     try:
         text = codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
         encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
@@ -144,7 +146,7 @@ def read_csv_rows(
     with tempfile.TemporaryDirectory(prefix="ingest_") as tmp:
         for attempt in (encoding, "cp1252"):
             source = path
-            if attempt == "cp1252" or has_lone_cr(path):
+            if attempt not in ("utf-8", "utf-8-sig") or has_lone_cr(path):
                 source = transcode(path, attempt, Path(tmp) / "utf8.csv")
             separator, header = sniff(head_text(source), specs)
             if header.index is None:

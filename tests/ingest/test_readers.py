@@ -46,6 +46,13 @@ def test_csv_utf8_comma_separator(tmp_path, write_csv, partner_ctx, encoding, re
     assert report.accepted["id_participant"].to_list() == ["P001", "P002", "P003"]
 
 
+def test_utf16_tab_separated_unicode_text_export(tmp_path, write_csv, partner_ctx):
+    path = write_csv(tmp_path / "seances.csv", [HEADER, *ROWS], encoding="utf-16", sep="\t")
+    report = parse_report(path, "seances", partner_ctx)
+    assert (report.encoding, len(report.accepted)) == ("utf-16", 3)
+    assert report.accepted["presence"].to_list() == ["present", "absent", "excuse"]
+
+
 def test_csv_lone_carriage_returns_and_blank_rows(tmp_path, write_csv, partner_ctx):
     rows = [HEADER, ROWS[0], [], ROWS[1], ["", "", "", ""], ROWS[2]]
     path = write_csv(tmp_path / "seances.csv", rows, encoding="utf-8", line_end="\r")
