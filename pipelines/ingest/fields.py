@@ -71,7 +71,8 @@ def field_rules(ctx: PartnerContext) -> dict[str, FieldRule]:
         "code_action": FieldRule(
             parse_reference_code(actions),
             "action_inconnue",
-            "n'est pas une action du contrat (absente de actions.csv)",
+            "est une action inconnue : elle ne figure pas dans la liste des actions du contrat"
+            " (actions.csv)",
         ),
         "date_entree": DATE,
         "date_sortie": DATE,

@@ -202,7 +202,8 @@ def test_french_messages(report):
         zip(report.rejections["row_number"], report.rejections["message"], strict=False)
     )
     assert messages[6] == (
-        "Code action : « XYZ99 » n'est pas une action du contrat (absente de actions.csv)."
+        "Code action : « XYZ99 » est une action inconnue : elle ne figure pas dans la liste "
+        "des actions du contrat (actions.csv)."
     )
     assert messages[7] == (
         "Code action : l'action « CSE09 » est portée par un autre partenaire que ASSO1 ; "
