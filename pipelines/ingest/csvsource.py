@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import logging
 import mmap
 import re
 import tempfile
@@ -21,6 +22,8 @@ import polars as pl
 
 from pipelines.ingest.errors import FileRefused
 from pipelines.ingest.headers import HEADER_SEARCH_ROWS, ColumnSpec, HeaderMatch, find_header
+
+log = logging.getLogger(__name__)
 
 HEAD_BYTES = 256 * 1024
 SEPARATORS = (";", ",", "\t")
@@ -156,8 +159,10 @@ def read_csv_rows(
                 return read_rows(source, separator, header.index, width), header, attempt
             except pl.exceptions.PolarsError as exc:
                 if "utf-8" not in str(exc) or attempt == "cp1252":
+                    log.warning("CSV unreadable by polars: %s: %s", path, exc)
                     raise FileRefused(
-                        "illisible", _unreadable(f"structure CSV invalide : {exc}")
+                        "illisible",
+                        _unreadable("structure CSV invalide : guillemets non refermés ?"),
                     ) from None
                 # valid UTF-8 at the start only: the rest is Windows-1252
     raise AssertionError("unreachable")

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipelines.ingest.domains import HORS_QPV, codes_of, synonyms_of
+from pipelines.ingest.issues import Problem
 from pipelines.ingest.model import PartnerContext
-from pipelines.ingest.text import message, remove_spaces, remove_spaces_expr
+from pipelines.ingest.text import fold_code_expr, message, remove_spaces, remove_spaces_expr
 from pipelines.ingest.values import (
     on_distinct,
     parse_amount,
@@ -27,15 +28,6 @@ from pipelines.ingest.values import (
 
 YEARS = (2000, 2100)  # plausible budget years
 Parser = Callable[[pl.Expr], pl.Expr]
-
-
-@dataclass(frozen=True)
-class Problem:
-    mask: pl.Expr  # rows with the problem
-    colonne: str
-    regle: str
-    message: pl.Expr  # French, per row
-    valeur: pl.Expr | None = None  # defaults to the raw value of `colonne`
 
 
 @dataclass(frozen=True)
@@ -147,3 +139,53 @@ def parse_fields(
             )
     renamed = frame.rename({n: f"raw_{n}" for n in headers})
     return renamed.with_columns(parsed), rejections, warnings
+
+
+def parse_freins(kept: pl.DataFrame, label: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """freins: list split on ';' or ','; valid items kept (joined by ';'), others warned."""
+    items = (
+        kept.select(
+            "row_number",
+            pl.col("raw_freins")
+            .str.replace_all(",", ";", literal=True)
+            .str.split(";")
+            .alias("item"),
+        )
+        .filter(pl.col("item").is_not_null())
+        .explode("item")
+        .with_columns(pl.col("item").str.strip_chars())
+        .filter(pl.col("item").str.len_bytes() > 0)
+        .with_row_index("_order")
+    )
+    synonyms = synonyms_of("freins")
+    items = items.with_columns(
+        on_distinct(
+            items,
+            "item",
+            lambda e: fold_code_expr(e).replace_strict(
+                synonyms, default=None, return_dtype=pl.Utf8
+            ),
+        ).alias("code")
+    )
+    allowed = ", ".join(codes_of("freins"))
+    warnings = items.filter(pl.col("code").is_null()).select(
+        pl.col("row_number").cast(pl.Int32),
+        pl.lit("freins").alias("colonne"),
+        pl.col("item").alias("valeur"),
+        pl.lit("valeur_invalide").alias("regle"),
+        message(
+            "{} : « {} » n'est pas un frein reconnu ({}) ; valeur ignorée.",
+            pl.lit(label),
+            pl.col("item"),
+            pl.lit(allowed),
+        ).alias("message"),
+    )
+    joined = (
+        items.filter(pl.col("code").is_not_null())
+        .group_by("row_number", maintain_order=True)
+        .agg(pl.col("code").unique(maintain_order=True).str.join(";").alias("freins"))
+    )
+    kept = kept.drop("freins", strict=False).join(
+        joined, on="row_number", how="left", maintain_order="left"
+    )
+    return kept, warnings

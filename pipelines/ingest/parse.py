@@ -15,9 +15,10 @@ import polars as pl
 
 from pipelines.ingest.errors import FileRefused
 from pipelines.ingest.headers import KIND_COLUMNS
+from pipelines.ingest.issues import empty_issues
 from pipelines.ingest.model import KINDS, ParsedReport, PartnerContext
 from pipelines.ingest.readers import read_table
-from pipelines.ingest.rules import empty_issues, validate
+from pipelines.ingest.rules import validate
 from pipelines.ingest.schemas import SCHEMAS, columns_of
 from pipelines.ingest.text import fold_header
 

@@ -1,8 +1,8 @@
 """Row rules of the data contract (section 3) as polars masks, per kind.
 
 Flow: typed columns (fields.py) -> one boolean mask per problem -> rejections
-built from the (few) bad rows only -> duplicate keys among the remaining rows
--> warnings on optional columns of the kept rows.
+built from the (few) bad rows only (issues.py) -> duplicate keys among the
+remaining rows (duplicates.py) -> warnings on optional columns of the kept rows.
 """
 
 from __future__ import annotations
@@ -11,32 +11,15 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines.ingest.domains import codes_of, synonyms_of
-from pipelines.ingest.fields import Problem, field_rules, parse_fields
+from pipelines.ingest.duplicates import drop_duplicates
+from pipelines.ingest.fields import field_rules, parse_fields, parse_freins
 from pipelines.ingest.headers import KIND_COLUMNS
-from pipelines.ingest.model import ISSUE_COLUMNS, PartnerContext
+from pipelines.ingest.issues import Problem, clean_raw, empty_issues, flag, issues
+from pipelines.ingest.model import PartnerContext
 from pipelines.ingest.schemas import columns_of
-from pipelines.ingest.text import SPACES, fold_code_expr, message
-from pipelines.ingest.values import on_distinct
+from pipelines.ingest.text import message
 
 AGE_RANGE = (14, 99)
-ISSUE_SCHEMA = {
-    "row_number": pl.Int32,
-    "colonne": pl.Utf8,
-    "valeur": pl.Utf8,
-    "regle": pl.Utf8,
-    "message": pl.Utf8,
-}
-KEYS = {
-    "participants": ("id_participant", "code_action", "date_entree"),
-    "seances": ("id_participant", "code_action", "date_seance"),
-    "financements": ("code_action", "annee", "financeur", "type_convention", "date_debut"),
-}
-KEY_WORDS = {
-    "participants": "même identifiant, action et date d'entrée",
-    "seances": "même identifiant, action et date de séance",
-    "financements": "même action, année, financeur, type de convention et date de début",
-}
 WARN_ONLY = {"prescripteur", "freins"}  # optional: an invalid value is dropped with a warning
 
 
@@ -45,10 +28,6 @@ class Validated:
     accepted: pl.DataFrame
     rejections: pl.DataFrame
     warnings: pl.DataFrame
-
-
-def empty_issues() -> pl.DataFrame:
-    return pl.DataFrame(schema=ISSUE_SCHEMA)
 
 
 def validate(
@@ -80,9 +59,9 @@ def validate(
     suspect = suspect.to_series()
     rejections = empty_issues()
     if suspect.any():
-        suspects = _flag(_clean_raw(typed.filter(suspect)), problems)
+        suspects = flag(clean_raw(typed.filter(suspect)), problems)
         bad = pl.any_horizontal(pl.col(f"_p{i}") for i in range(len(problems)))
-        rejections = _issues(suspects.filter(bad), problems)
+        rejections = issues(suspects.filter(bad), problems)
         kept = typed.select(keep).filter(~suspect)
         recovered = suspects.filter(~bad).select(keep)
         if len(recovered):  # a cell of spaces only: the row was fine after all
@@ -90,49 +69,19 @@ def validate(
     else:
         kept = typed.select(keep)
     del typed
-    kept, duplicates = _drop_duplicates(kind, kept)
+    kept, duplicates = drop_duplicates(kind, kept)
     warnings = [empty_issues()]
     if warn_problems:
         warned = kept.filter(pl.any_horizontal(p.mask.fill_null(False) for p in warn_problems))
-        warnings.append(_issues(_flag(_clean_raw(warned), warn_problems), warn_problems))
+        warnings.append(issues(flag(clean_raw(warned), warn_problems), warn_problems))
     if kind == "participants":
-        kept, freins_warnings = _freins(kept, labels["freins"])
+        kept, freins_warnings = parse_freins(kept, labels["freins"])
         warnings.append(freins_warnings)
     return Validated(
         accepted=kept.select(list(dtypes)),
         rejections=pl.concat([rejections, duplicates]).sort("row_number", maintain_order=True),
         warnings=pl.concat(warnings).sort("row_number", maintain_order=True),
     )
-
-
-def _clean_raw(frame: pl.DataFrame) -> pl.DataFrame:
-    """Cells of spaces only count as empty (done on the few suspect rows only)."""
-    raw = [c for c in frame.columns if c.startswith("raw_")]
-    blank = {c: pl.col(c).str.strip_chars(SPACES) == "" for c in raw}
-    return frame.with_columns(pl.when(~blank[c]).then(pl.col(c)).alias(c) for c in raw)
-
-
-def _flag(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
-    return frame.with_columns(
-        p.mask.fill_null(False).alias(f"_p{i}") for i, p in enumerate(problems)
-    )
-
-
-def _issues(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
-    """One issue line per (row, problem) from a frame flagged by _flag."""
-    parts = []
-    for i, problem in enumerate(problems):
-        valeur = problem.valeur if problem.valeur is not None else pl.col(f"raw_{problem.colonne}")
-        parts.append(
-            frame.filter(pl.col(f"_p{i}")).select(
-                pl.col("row_number").cast(pl.Int32),
-                pl.lit(problem.colonne).alias("colonne"),
-                valeur.cast(pl.Utf8).alias("valeur"),
-                pl.lit(problem.regle).alias("regle"),
-                problem.message.cast(pl.Utf8).alias("message"),
-            )
-        )
-    return pl.concat([empty_issues(), *parts]).select(ISSUE_COLUMNS)
 
 
 def _participants_rules(labels: dict[str, str], ctx: PartnerContext) -> list[Problem]:
@@ -242,93 +191,3 @@ CROSS_RULES = {
     "seances": _seances_rules,
     "financements": _financements_rules,
 }
-
-
-def _drop_duplicates(kind: str, kept: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Keep the first row of each key; the others become 'doublon' rejections.
-
-    A 64-bit fingerprint of the key (xor of per-column hashes) is sorted to find repeated
-    fingerprints; exact keys are then compared on those candidate rows only, so a hash
-    collision never rejects a row.
-    """
-    keys = list(KEYS[kind])
-    fingerprint = pl.lit(0, pl.UInt64)
-    for seed, key in enumerate(keys):
-        fingerprint = fingerprint.xor(pl.col(key).hash(seed=seed))
-    prints = kept.select(fingerprint.alias("fp")).to_series()
-    ordered = prints.sort()
-    repeated = ordered.filter(ordered == ordered.shift(1)).unique()  # diff() overflows u64
-    if repeated.is_empty():
-        return kept, empty_issues()
-    candidates = prints.is_in(repeated.implode())
-    rows = kept.with_row_index("_index").filter(candidates)
-    rows = rows.with_columns(pl.col("row_number").min().over(keys).alias("_first"))
-    dups = rows.filter(pl.col("row_number") != pl.col("_first"))
-    if dups.is_empty():
-        return kept, empty_issues()
-    shown = [
-        pl.col(k).dt.strftime("%d/%m/%Y") if kept.schema[k] == pl.Date else pl.col(k) for k in keys
-    ]
-    issues = dups.select(
-        pl.col("row_number").cast(pl.Int32),
-        pl.lit(", ".join(keys)).alias("colonne"),
-        pl.concat_str(shown, separator=" | ").alias("valeur"),
-        pl.lit("doublon").alias("regle"),
-        message(
-            "Doublon de la ligne {} ({}) : seule la première ligne est conservée.",
-            pl.col("_first"),
-            pl.lit(KEY_WORDS[kind]),
-        ).alias("message"),
-    )
-    drop = pl.repeat(False, len(kept), eager=True).scatter(dups["_index"], True)
-    return kept.filter(~drop), issues
-
-
-def _freins(kept: pl.DataFrame, label: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """freins: list split on ';' or ','; valid items kept (joined by ';'), others warned."""
-    items = (
-        kept.select(
-            "row_number",
-            pl.col("raw_freins")
-            .str.replace_all(",", ";", literal=True)
-            .str.split(";")
-            .alias("item"),
-        )
-        .filter(pl.col("item").is_not_null())
-        .explode("item")
-        .with_columns(pl.col("item").str.strip_chars())
-        .filter(pl.col("item").str.len_bytes() > 0)
-        .with_row_index("_order")
-    )
-    synonyms = synonyms_of("freins")
-    items = items.with_columns(
-        on_distinct(
-            items,
-            "item",
-            lambda e: fold_code_expr(e).replace_strict(
-                synonyms, default=None, return_dtype=pl.Utf8
-            ),
-        ).alias("code")
-    )
-    allowed = ", ".join(codes_of("freins"))
-    warnings = items.filter(pl.col("code").is_null()).select(
-        pl.col("row_number").cast(pl.Int32),
-        pl.lit("freins").alias("colonne"),
-        pl.col("item").alias("valeur"),
-        pl.lit("valeur_invalide").alias("regle"),
-        message(
-            "{} : « {} » n'est pas un frein reconnu ({}) ; valeur ignorée.",
-            pl.lit(label),
-            pl.col("item"),
-            pl.lit(allowed),
-        ).alias("message"),
-    )
-    joined = (
-        items.filter(pl.col("code").is_not_null())
-        .group_by("row_number", maintain_order=True)
-        .agg(pl.col("code").unique(maintain_order=True).str.join(";").alias("freins"))
-    )
-    kept = kept.drop("freins", strict=False).join(
-        joined, on="row_number", how="left", maintain_order="left"
-    )
-    return kept, warnings

@@ -150,6 +150,11 @@ def test_refusals_of_unusable_files(tmp_path, write_csv, write_xlsx, partner_ctx
     rule, message = _refusal(as_csv, partner_ctx)
     assert rule == "format_inconnu" and "contient un classeur" in message
 
+    unclosed = tmp_path / "seances_guillemet.csv"
+    unclosed.write_text('Identifiant;Code action;Date de séance;Présence\nP1;EMP01;"03/02;P\n')
+    rule, message = _refusal(unclosed, partner_ctx)
+    assert rule == "illisible" and "guillemets non refermés" in message
+
     text = tmp_path / "seances.txt"
     text.write_text("Identifiant;Code action\n")
     rule, message = _refusal(text, partner_ctx)
