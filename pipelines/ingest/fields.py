@@ -15,7 +15,13 @@ import polars as pl
 from pipelines.ingest.domains import HORS_QPV, codes_of, synonyms_of
 from pipelines.ingest.issues import Problem
 from pipelines.ingest.model import PartnerContext
-from pipelines.ingest.text import fold_code_expr, message, remove_spaces, remove_spaces_expr
+from pipelines.ingest.text import (
+    SPACES,
+    fold_code_expr,
+    message,
+    remove_spaces,
+    remove_spaces_expr,
+)
 from pipelines.ingest.values import (
     on_distinct,
     parse_amount,
@@ -142,50 +148,59 @@ def parse_fields(
 
 
 def parse_freins(kept: pl.DataFrame, label: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """freins: list split on ';' or ','; valid items kept (joined by ';'), others warned."""
+    """freins: list split on ';' or ','; valid items kept (joined by ';'), others warned.
+
+    Worked out once per distinct cell text (people tick from a short list), then mapped
+    back to the rows.
+    """
+    synonyms = synonyms_of("freins")
+    cells = pl.DataFrame({"raw_freins": kept.get_column("raw_freins").unique().drop_nulls()})
     items = (
-        kept.select(
-            "row_number",
+        cells.with_columns(
             pl.col("raw_freins")
             .str.replace_all(",", ";", literal=True)
             .str.split(";")
-            .alias("item"),
+            .alias("item")
         )
-        .filter(pl.col("item").is_not_null())
         .explode("item")
-        .with_columns(pl.col("item").str.strip_chars())
+        .with_columns(pl.col("item").str.strip_chars(SPACES))
         .filter(pl.col("item").str.len_bytes() > 0)
-        .with_row_index("_order")
+        .with_columns(
+            fold_code_expr(pl.col("item"))
+            .replace_strict(synonyms, default=None, return_dtype=pl.Utf8)
+            .alias("code")
+        )
     )
-    synonyms = synonyms_of("freins")
-    items = items.with_columns(
-        on_distinct(
-            items,
-            "item",
-            lambda e: fold_code_expr(e).replace_strict(
-                synonyms, default=None, return_dtype=pl.Utf8
-            ),
-        ).alias("code")
+    per_cell = items.group_by("raw_freins", maintain_order=True).agg(
+        pl.col("code").drop_nulls().unique(maintain_order=True).str.join(";").alias("freins"),
+        pl.col("item").filter(pl.col("code").is_null()).alias("invalid"),
     )
+    codes = per_cell.select(
+        "raw_freins", pl.when(pl.col("freins") != "").then(pl.col("freins")).alias("freins")
+    )
+    kept = kept.with_columns(
+        pl.col("raw_freins")
+        .replace_strict(codes["raw_freins"], codes["freins"], default=None, return_dtype=pl.Utf8)
+        .alias("freins")
+    )
+    invalid = per_cell.filter(pl.col("invalid").list.len() > 0).select("raw_freins", "invalid")
     allowed = ", ".join(codes_of("freins"))
-    warnings = items.filter(pl.col("code").is_null()).select(
-        pl.col("row_number").cast(pl.Int32),
-        pl.lit("freins").alias("colonne"),
-        pl.col("item").alias("valeur"),
-        pl.lit("valeur_invalide").alias("regle"),
-        message(
-            "{} : « {} » n'est pas un frein reconnu ({}) ; valeur ignorée.",
-            pl.lit(label),
-            pl.col("item"),
-            pl.lit(allowed),
-        ).alias("message"),
-    )
-    joined = (
-        items.filter(pl.col("code").is_not_null())
-        .group_by("row_number", maintain_order=True)
-        .agg(pl.col("code").unique(maintain_order=True).str.join(";").alias("freins"))
-    )
-    kept = kept.drop("freins", strict=False).join(
-        joined, on="row_number", how="left", maintain_order="left"
+    warnings = (
+        kept.filter(pl.col("raw_freins").is_in(invalid["raw_freins"].implode()))
+        .select("row_number", "raw_freins")
+        .join(invalid, on="raw_freins", maintain_order="left")
+        .explode("invalid")
+        .select(
+            pl.col("row_number").cast(pl.Int32),
+            pl.lit("freins").alias("colonne"),
+            pl.col("invalid").alias("valeur"),
+            pl.lit("valeur_invalide").alias("regle"),
+            message(
+                "{} : « {} » n'est pas un frein reconnu ({}) ; valeur ignorée.",
+                pl.lit(label),
+                pl.col("invalid"),
+                pl.lit(allowed),
+            ).alias("message"),
+        )
     )
     return kept, warnings
