@@ -29,10 +29,10 @@ DEFAULT_SEUIL_SECRET = 5
 class ReferenceError(Exception):  # noqa: A001 - the name the pipeline's callers use
     """The reference is missing or invalid; the message (French) lists every problem."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
+    def __init__(self, problems: str | list[str]):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
         super().__init__(
-            "Référentiel invalide :\n" + "\n".join(f"- {problem}" for problem in problems)
+            "Référentiel invalide :\n" + "\n".join(f"- {problem}" for problem in self.problems)
         )
 
 
