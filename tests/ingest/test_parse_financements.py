@@ -91,9 +91,6 @@ def test_financements_csv_with_comma_separator(tmp_path, write_csv, partner_ctx)
     assert messages[4] == (
         "Année : « 1850 » n'est pas une année budgétaire plausible (entre 2000 et 2100)."
     )
-    assert (
-        messages[6]
-        == "Date de fin : « 30/06/2025 » précède la date de début (01/07/2025)."
-    )
+    assert messages[6] == "Date de fin : « 30/06/2025 » précède la date de début (01/07/2025)."
     assert messages[7].startswith("Doublon de la ligne 14 (même action, année, financeur")
     assert report.rows_read == 15 == len(report.accepted) + 9
