@@ -19,30 +19,32 @@ KEY_WORDS = {
 }
 
 
-def drop_duplicates(kind: str, kept: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Keep the first row of each key; the others become 'doublon' rejections.
+def find_duplicates(
+    kind: str, frame: pl.DataFrame, rejected: pl.Series
+) -> tuple[pl.Series, pl.DataFrame]:
+    """Rows to drop (`rejected` plus repeated keys) and the 'doublon' rejection lines.
 
-    A 64-bit fingerprint of the key (xor of per-column hashes) is sorted to find repeated
-    fingerprints; exact keys are then compared on those candidate rows only, so a hash
-    collision never rejects a row.
+    Among the rows not already rejected, the first row of each key is kept, the others
+    are duplicates (a rejected row never shadows a later valid one). A 64-bit fingerprint
+    of the key (xor of per-column hashes) is sorted to find repeated fingerprints; exact
+    keys are then compared on those candidate rows only, so a hash collision never
+    rejects a row.
     """
     keys = list(KEYS[kind])
     fingerprint = pl.lit(0, pl.UInt64)
     for seed, key in enumerate(keys):
         fingerprint = fingerprint.xor(pl.col(key).hash(seed=seed))
-    prints = kept.select(fingerprint.alias("fp")).to_series()
-    ordered = prints.sort()
+    prints = frame.select(fingerprint.alias("fp")).to_series()
+    ordered = prints.filter(~rejected).sort()
     repeated = ordered.filter(ordered == ordered.shift(1)).unique()  # diff() overflows u64
     if repeated.is_empty():
-        return kept, empty_issues()
-    candidates = prints.is_in(repeated.implode())
-    rows = kept.with_row_index("_index").filter(candidates)
+        return rejected, empty_issues()
+    candidates = prints.is_in(repeated.implode()) & ~rejected
+    rows = frame.with_row_index("_index").filter(candidates)
     rows = rows.with_columns(pl.col("row_number").min().over(keys).alias("_first"))
     dups = rows.filter(pl.col("row_number") != pl.col("_first"))
-    if dups.is_empty():
-        return kept, empty_issues()
     shown = [
-        pl.col(k).dt.strftime("%d/%m/%Y") if kept.schema[k] == pl.Date else pl.col(k) for k in keys
+        pl.col(k).dt.strftime("%d/%m/%Y") if frame.schema[k] == pl.Date else pl.col(k) for k in keys
     ]
     issues = dups.select(
         pl.col("row_number").cast(pl.Int32),
@@ -55,5 +57,4 @@ def drop_duplicates(kind: str, kept: pl.DataFrame) -> tuple[pl.DataFrame, pl.Dat
             pl.lit(KEY_WORDS[kind]),
         ).alias("message"),
     )
-    drop = pl.repeat(False, len(kept), eager=True).scatter(dups["_index"], True)
-    return kept.filter(~drop), issues
+    return rejected.clone().scatter(dups["_index"], True), issues

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines.ingest.duplicates import drop_duplicates
+from pipelines.ingest.duplicates import find_duplicates
 from pipelines.ingest.fields import field_rules, parse_fields, parse_freins
 from pipelines.ingest.headers import KIND_COLUMNS
 from pipelines.ingest.issues import Problem, clean_raw, empty_issues, flag, issues
@@ -58,18 +58,18 @@ def validate(
     suspect = typed.select(pl.any_horizontal(p.mask.fill_null(False) for p in problems))
     suspect = suspect.to_series()
     rejections = empty_issues()
-    if suspect.any():
-        suspects = flag(clean_raw(typed.filter(suspect)), problems)
-        bad = pl.any_horizontal(pl.col(f"_p{i}") for i in range(len(problems)))
-        rejections = issues(suspects.filter(bad), problems)
-        kept = typed.select(keep).filter(~suspect)
-        recovered = suspects.filter(~bad).select(keep)
-        if len(recovered):  # a cell of spaces only: the row was fine after all
-            kept = pl.concat([kept, recovered]).sort("row_number")
-    else:
-        kept = typed.select(keep)
+    rejected = pl.repeat(False, len(typed), eager=True)
+    if suspect.any():  # a cell of spaces only may turn a suspect row into a good one
+        suspects = typed.with_row_index("_index").filter(suspect)
+        suspects = flag(clean_raw(suspects), problems)
+        bad = suspects.filter(pl.any_horizontal(f"_p{i}" for i in range(len(problems))))
+        rejections = issues(bad, problems)
+        rejected = rejected.scatter(bad["_index"], True)
+    rows = typed.select(keep)  # no copy: the raw columns go with `typed`
     del typed
-    kept, duplicates = drop_duplicates(kind, kept)
+    drop, duplicates = find_duplicates(kind, rows, rejected)
+    kept = rows.filter(~drop) if drop.any() else rows
+    del rows
     warnings = [empty_issues()]
     if warn_problems:
         warned = kept.filter(pl.any_horizontal(p.mask.fill_null(False) for p in warn_problems))
