@@ -7,30 +7,55 @@ from pathlib import Path
 
 import typer
 
-from pipelines import settings
+from pipelines import settings, warehouse
 
 app = typer.Typer(add_completion=False, help="Pipeline d'évaluation du contrat de ville.")
 
-INSTANCE_YAML = """\
-# Written by `python -m pipelines.cli prepare-home`.
-# One run at a time and one step at a time on the warehouse: DuckDB takes a single writer.
+INSTANCE_MARKER = "# Written by `python -m pipelines.cli prepare-home`."
+INSTANCE_YAML = f"""\
+{INSTANCE_MARKER}
+# One queued run at a time. Steps on the warehouse are serialised by its lock file
+# (pipelines/warehouse.py), not by a Dagster pool: a run killed with kill -9 would keep
+# its pool slot forever and block every later run, whereas the kernel frees the lock.
 concurrency:
   runs:
     max_concurrent_runs: 1
-  pools:
-    default_limit: 1
 telemetry:
   enabled: false
 """
 
 
 def prepare_dagster_home() -> Path:
+    """Create or upgrade DAGSTER_HOME, safely even when two commands start at once."""
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.REPO_ROOT / ".dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(INSTANCE_YAML, encoding="utf-8")
+    with warehouse.exclusive_lock(home / ".prepare.lock", timeout_s=300):
+        config = home / "dagster.yaml"
+        current = config.read_text(encoding="utf-8") if config.exists() else None
+        # An earlier version of our own file is upgraded; an officer's own file is kept.
+        outdated = current is not None and current.startswith(INSTANCE_MARKER)
+        outdated = outdated and current != INSTANCE_YAML
+        if current is None or outdated:
+            tmp = config.with_name(".dagster.yaml.tmp")
+            tmp.write_text(INSTANCE_YAML, encoding="utf-8")
+            os.replace(tmp, config)
+        if outdated or not (home / "history" / "runs.db").exists():
+            _initialise_instance(release_pool_slots=outdated)
     return home
+
+
+def _initialise_instance(release_pool_slots: bool) -> None:
+    """Create the SQLite storages now: two runs creating them at the same moment fail
+    ("table alembic_version already exists"). On upgrade, free the pool slots that runs
+    killed under the former `pools: default_limit: 1` kept: every later run waited for them.
+    """
+    from dagster import DagsterInstance
+
+    with DagsterInstance.get() as instance:
+        if release_pool_slots:
+            storage = instance.event_log_storage
+            for run_id in storage.get_concurrency_run_ids():
+                storage.free_concurrency_slots_for_run(run_id)
 
 
 @app.command("prepare-home")

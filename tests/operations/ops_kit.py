@@ -15,8 +15,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -202,7 +204,7 @@ def cli_command() -> list[str]:
     return [PYTHON, "-m", "pipelines.cli", "run"]
 
 
-def run_cli(root: Path, home: Path, timeout: float = 600) -> subprocess.CompletedProcess:
+def run_cli(root: Path, home: Path, timeout: float = 300) -> subprocess.CompletedProcess:
     """`python -m pipelines.cli run` to completion, as `make run` does."""
     return subprocess.run(
         cli_command(),
@@ -212,6 +214,43 @@ def run_cli(root: Path, home: Path, timeout: float = 600) -> subprocess.Complete
         text=True,
         timeout=timeout,
     )
+
+
+def start_cli(root: Path, home: Path, log: Path) -> subprocess.Popen:
+    """Start the CLI in its own process group (so that a kill reaches all of it)."""
+    return subprocess.Popen(
+        cli_command(),
+        cwd=REPO,
+        env=cli_env(root, home),
+        stdout=log.open("w", encoding="utf-8"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def kill_when(process: subprocess.Popen, condition, log: Path, timeout: float = 600) -> None:
+    """SIGKILL the process group as soon as `condition()` holds (polled every 10 ms)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if process.poll() is not None:
+            raise AssertionError(
+                "the run ended before the moment chosen to kill it:\n"
+                + log.read_text(encoding="utf-8")[-3000:]
+            )
+        if time.monotonic() > deadline:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise AssertionError("the moment chosen to kill the run never came")
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGKILL)
+    assert process.wait(timeout=60) == -signal.SIGKILL
+
+
+def archived_files(root: Path) -> int:
+    """Files completely archived (a copy in progress is a hidden .tmp-* file)."""
+    archive = root / "archive"
+    if not archive.is_dir():
+        return 0
+    return sum(1 for p in archive.rglob("*") if p.is_file() and not p.name.startswith("."))
 
 
 def run_in_process(root: Path, monkeypatch, run_config: dict | None = None):
