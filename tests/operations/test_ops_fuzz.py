@@ -33,6 +33,7 @@ CTX = PartnerContext(
     qpv_codes=frozenset({"QN01404M"}),
     contract_years=(2024, 2027),
 )
+INTERNAL_ERROR = "erreur_traitement"  # parse_report's refusal when it crashed
 FUZZ = settings(
     max_examples=60,
     deadline=None,
@@ -268,6 +269,7 @@ def _ods_cell(cell) -> TableCell:
 
 
 def assert_every_row_accounted_for(report, data_rows, total_rows, valid_rows) -> None:
+    assert report.refusal_rule != INTERNAL_ERROR, report.refusal
     if not data_rows:  # only Total or blank rows under the header: the contract says empty
         assert report.refused and report.refusal_rule == "fichier_vide", report.refusal
         return
@@ -291,6 +293,8 @@ def assert_a_report(report) -> None:
     """Any outcome is fine except an exception: a refusal with a message, or counted rows."""
     if report.refused:
         assert report.refusal.strip() and report.refusal_rule
+        # parse_report turns its own crashes into refusals: those are bugs, not bad files.
+        assert report.refusal_rule != INTERNAL_ERROR, report.refusal
         assert report.accepted.height == 0
     else:
         rejected = report.rejections.get_column("row_number").n_unique()
