@@ -28,7 +28,7 @@ from pipelines.ingest.report_html import (
     table,
 )
 
-MAX_HTML_ROWS = 2000  # beyond this, the page shows the first rows and points to the CSV
+MAX_HTML_ROWS = 500  # beyond this, the page shows the first rows and points to the CSV
 ISSUE_HEADERS = {
     "row_number": "Ligne",
     "colonne": "Colonne",
@@ -70,6 +70,9 @@ def write_validation_reports(
             warned = _rows_of(warnings, row["file_id"])
             csv_name = f"{row['file_id']}-rejets.csv"
             write_rejections_csv(rejected, build / csv_name)
+            if warned.height:
+                write_rejections_csv(warned, build / f"{row['file_id']}-avertissements.csv")
+                written.append(f"{row['file_id']}-avertissements.csv")
             page_name = f"{row['file_id']}.html"
             (build / page_name).write_text(
                 file_page(row, rejected, warned, csv_name), encoding="utf-8"
@@ -138,15 +141,14 @@ def _in_force_sentence(row: dict) -> str:
     return "Non."
 
 
-def _issues_section(title: str, issues: pl.DataFrame, empty: str, csv_name: str | None) -> str:
+def _issues_section(title: str, issues: pl.DataFrame, empty: str, csv_name: str, what: str) -> str:
     parts = [f"<h2>{esc(title)} ({issues.height})</h2>"]
     if issues.height == 0:
         return parts[0] + f"<p>{esc(empty)}</p>"
-    if csv_name:
-        parts.append(
-            f'<p><a href="{esc(csv_name)}" download>Télécharger les lignes rejetées '
-            "(fichier CSV pour Excel)</a></p>"
-        )
+    parts.append(
+        f'<p><a href="{esc(csv_name)}" download>Télécharger les {what} '
+        "(fichier CSV pour Excel)</a></p>"
+    )
     if issues.height > MAX_HTML_ROWS:
         parts.append(
             f'<p class="note">Seules les {MAX_HTML_ROWS} premières lignes sont affichées '
@@ -199,12 +201,20 @@ def file_page(row: dict, rejected: pl.DataFrame, warned: pl.DataFrame, csv_name:
         + "</tbody></table>"
     )
     body.append(
-        _issues_section("Lignes rejetées", rejected, "Aucune ligne rejetée.", csv_name)
+        _issues_section(
+            "Lignes rejetées", rejected, "Aucune ligne rejetée.", csv_name, "lignes rejetées"
+        )
         + '\n<p class="note">Une ligne rejetée n\'est pas prise en compte ; corrigez-la et '
         "renvoyez le fichier complet (il remplacera celui-ci).</p>"
     )
     body.append(
-        _issues_section("Avertissements (lignes conservées)", warned, "Aucun avertissement.", None)
+        _issues_section(
+            "Avertissements (lignes conservées)",
+            warned,
+            "Aucun avertissement.",
+            csv_name.replace("-rejets.csv", "-avertissements.csv"),
+            "avertissements",
+        )
     )
     return page(f"Rapport de validation — {name}", "\n".join(body))
 

@@ -207,3 +207,20 @@ def test_vectorised_escape_matches_html_escape():
     samples = [SCRIPT, "a & b", 'l\'été "x"', "<<&&>>", "", "déjà échappé &amp;"]
     escaped = pl.DataFrame({"v": samples}).select(esc_expr(pl.col("v"))).to_series().to_list()
     assert escaped == [html.escape(s, quote=True) for s in samples]
+
+
+def test_warnings_have_their_own_excel_csv_linked_from_the_page(wh, write_csv):
+    root, con = wh
+    with_bad_frein = participant("P001", "A1", "10/03/2025")
+    with_bad_frein[10] = "mobilite;permis"  # 'permis' is no frein of the contract
+    drop(write_csv, root, "ASSO1/2025/participants.csv", H, [with_bad_frein], T0)
+    run(con, root, "run-1")
+    out = root / "publish" / "rapports"
+    write_validation_reports(con, out, run_id="run-1")
+    (file_id,) = file_ids(con).values()
+    page = read(out / f"{file_id}.html")
+    assert f'<a href="{file_id}-avertissements.csv" download>' in page
+    with open(out / f"{file_id}-avertissements.csv", encoding="utf-8-sig", newline="") as f:
+        lines = list(csv.reader(f, delimiter=";"))
+    assert len(lines) == 2  # header + the one warning, on the partner's row 2
+    assert lines[1][0] == "2" and "permis" in lines[1][2]
