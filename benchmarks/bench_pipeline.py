@@ -34,7 +34,10 @@ def _run(root: Path, home: Path) -> tuple[float, str]:
     start = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "run", "--journal", "DEBUG"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     elapsed = time.perf_counter() - start
     if out.returncode != 0:
@@ -49,9 +52,19 @@ def main() -> None:
     base = Path("/tmp/bench_pipeline") / str(args.people)
     if not (base / "incoming").is_dir():
         subprocess.run(
-            [sys.executable, "-m", "pipelines.demo.generate", "--out", str(base),
-             "--people", str(args.people), "--plain"],
-            cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "pipelines.demo.generate",
+                "--out",
+                str(base),
+                "--people",
+                str(args.people),
+                "--plain",
+            ],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
     for generated in ("warehouse", "archive", "publish", "dagster_home"):
         shutil.rmtree(base / generated, ignore_errors=True)
