@@ -51,9 +51,9 @@ class Page:
 class SiteContext:
     """What every page shares: data, navigation, footer and per-scope cells."""
 
-    def __init__(self, data: SiteData, has_reports: bool):
+    def __init__(self, data: SiteData, reports_href: str | None):
         self.data = data
-        self.has_reports = has_reports
+        self.reports_href = reports_href
         self.title = data.contrat.get("libelle") or "Contrat de ville"
         parts = data.rows.partition_by("perimetre_type", "perimetre_code", as_dict=True)
         self.cells = {key: Cells(df) for key, df in parts.items()}
@@ -71,8 +71,8 @@ class SiteContext:
             items.append(NavGroup(SCOPE_TYPE_LABELS[t][1], links))
         items += [NavLink("Téléchargements", "telechargements.html")]
         items += [NavLink("Méthodologie", "methodologie.html")]
-        if self.has_reports:
-            items.append(NavLink("Rapports de validation", "rapports/index.html"))
+        if self.reports_href:
+            items.append(NavLink("Rapports de validation", self.reports_href))
         return items
 
     def footer(self) -> str:
@@ -254,5 +254,5 @@ def downloads_page(ctx: SiteContext, files: list[tuple[str, int]]) -> Page:
 
 
 def methodology_page(ctx: SiteContext) -> Page:
-    body = methodology_body(ctx.data, ctx.has_reports, period_label("cumul", ctx.data.years))
+    body = methodology_body(ctx.data, ctx.reports_href, period_label("cumul", ctx.data.years))
     return ctx.render("methodologie.html", "Méthodologie", body, 0)

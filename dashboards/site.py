@@ -6,6 +6,7 @@ published site is never half-written.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,17 +54,20 @@ def _copy_downloads(downloads_dir: Path | None, build: Path) -> list[tuple[str, 
     return [(p.relative_to(build).as_posix(), p.stat().st_size) for p in files]
 
 
-def _copy_reports(reports_dir: Path | None, build: Path) -> bool:
-    if reports_dir is None or not Path(reports_dir).is_dir():
-        return False
-    shutil.copytree(reports_dir, build / "rapports")
-    return (build / "rapports" / "index.html").is_file()
+def _reports_href(reports_dir: Path | None, out_dir: Path) -> str | None:
+    """Link to the validation reports, which live beside the site under publish/.
+
+    Linked, not copied: at scale the reports (every rejected row, as CSV) outweigh the site.
+    """
+    if reports_dir is None or not (Path(reports_dir) / "index.html").is_file():
+        return None
+    return Path(os.path.relpath(Path(reports_dir).resolve() / "index.html", out_dir)).as_posix()
 
 
 def render_pages(
-    con: duckdb.DuckDBPyConnection, has_reports: bool, downloads: list[tuple[str, int]]
+    con: duckdb.DuckDBPyConnection, reports_href: str | None, downloads: list[tuple[str, int]]
 ) -> list[Page]:
-    ctx = SiteContext(site_data.load(con), has_reports)
+    ctx = SiteContext(site_data.load(con), reports_href)
     pages = [index_page(ctx)]
     for t in ("contrat", *site_data.SCOPE_TYPES):
         pages += [scope_page(ctx, s) for s in ctx.data.scopes[t]]
@@ -78,14 +82,13 @@ def build_site(
     downloads_dir: Path | None = None,
 ) -> SiteSummary:
     """Build the site from marts.indicateurs_publies (+ ref.*, ingest.files, cibles_suivi)
-    into `out_dir`; copy the validation reports to `rapports/` and the downloads to
+    into `out_dir`; link the validation reports (beside the site) and copy the downloads to
     `telechargements/`."""
     out_dir = Path(out_dir).resolve()
     with staged_dir(out_dir) as build:
         _write_assets(build)
-        has_reports = _copy_reports(reports_dir, build)
         downloads = _copy_downloads(downloads_dir, build)
-        pages = render_pages(con, has_reports, downloads)
+        pages = render_pages(con, _reports_href(reports_dir, out_dir), downloads)
         for p in pages:
             target = build / p.path
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -52,7 +52,7 @@ def _files_table(d: SiteData) -> str:
     return table("Fichiers partenaires en vigueur", header, rows, css="wide")
 
 
-def methodology_body(d: SiteData, has_reports: bool, cumul_label: str) -> str:
+def methodology_body(d: SiteData, reports_href: str | None, cumul_label: str) -> str:
     c = d.contrat
     debut, fin = c.get("date_debut"), c.get("date_fin")
     contract = (
@@ -74,10 +74,10 @@ def methodology_body(d: SiteData, has_reports: bool, cumul_label: str) -> str:
         if code in STATUTS
     )
     reports = (
-        '<p>Les <a href="rapports/index.html">rapports de validation</a> de la dernière '
+        f'<p>Les <a href="{esc(reports_href)}">rapports de validation</a> de la dernière '
         "exécution détaillent, fichier par fichier, les lignes retenues, rejetées et les "
         "avertissements.</p>"
-        if has_reports
+        if reports_href
         else "<p>Aucun rapport de validation n'accompagne cette publication.</p>"
     )
     secret = "".join(f"<p>{esc(p)}</p>" for p in secret_rules(c.get("seuil_secret")))

@@ -46,8 +46,6 @@ def test_plotly_js_shipped_once_and_no_network(built_site):
 def test_every_relative_link_resolves(built_site):
     site, _ = built_site
     for page in site.rglob("*.html"):
-        if "rapports" in page.parts:
-            continue
         for target in re.findall(r'(?:href|src)="([^"#]+)', page.read_text(encoding="utf-8")):
             assert (page.parent / unquote(target)).resolve().is_file(), (page, target)
 
@@ -138,7 +136,8 @@ def test_synthesis_targets_status_and_midterm(built_site):
 def test_downloads_reports_and_methodology(built_site):
     site, _ = built_site
     assert (site / "telechargements" / "indicateurs.csv").is_file()
-    assert (site / "rapports" / "fichiers" / "f1.html").is_file()
+    # the reports live beside the site under publish/: linked, not copied
+    assert not (site / "rapports").exists()
     downloads = read(site, "telechargements.html")
     assert 'href="telechargements/indicateurs.parquet"' in downloads
     assert "Nombre de personnes distinctes" in downloads  # registry definitions
@@ -150,9 +149,10 @@ def test_downloads_reports_and_methodology(built_site):
     except ImportError:
         first = "Une valeur est couverte par le secret statistique"
     assert html.escape(first) in method
-    assert 'href="rapports/index.html"' in method
+    assert 'href="../rapports/index.html"' in method
     assert "Mission locale Caen" in method  # files in force
-    assert 'href="rapports/index.html"' in read(site, "index.html")  # in the navigation
+    assert 'href="../rapports/index.html"' in read(site, "index.html")  # in the navigation
+    assert 'href="../../rapports/index.html"' in read(site, "action/A2.html")
 
 
 def test_rebuild_replaces_the_site_whole(tmp_path, warehouse):
@@ -182,7 +182,7 @@ def test_failed_build_keeps_the_published_site(tmp_path, warehouse):
             build_site(con, out, None, None)
     finally:
         con.close()
-    assert (out / "index.html").is_file() and (out / "rapports" / "index.html").is_file()
+    assert (out / "index.html").is_file() and "Rapports de validation" in read(out, "index.html")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "site", "wh.duckdb"]
 
 
