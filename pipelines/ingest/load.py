@@ -258,26 +258,59 @@ def staging_sql_files() -> list[Path]:
     return sorted(SQL_DIR.glob("[0-9][0-9]_*.sql"))
 
 
-def build_staging(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+STAGING_INPUTS_SQL = """
+SELECT md5(concat_ws('|',
+    (SELECT string_agg(concat_ws(',', file_id, run_id, status, in_force), ';' ORDER BY file_id)
+     FROM ingest.files),
+    (SELECT string_agg(concat_ws(',', code_action, date_debut, date_fin), ';' ORDER BY code_action)
+     FROM ref.actions),
+    ?))
+"""
+
+
+def _staging_inputs(con: duckdb.DuckDBPyConnection) -> str:
+    """Fingerprint of what staging.* is derived from: the file log (a reprocessed file gets a
+    new run_id), the actions' dates (cross-file warnings) and the staging SQL itself."""
+    sql_text = "".join(p.read_text(encoding="utf-8") for p in staging_sql_files())
+    return registry.fetch_one(con, STAGING_INPUTS_SQL, [sql_text])[0]
+
+
+def _staging_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    counts = {
+        kind: registry.fetch_one(con, f"SELECT count(*) FROM staging.{kind}")[0]
+        for kind in ("participants", "seances", "financements")
+    }
+    counts["cross_file_warnings"] = registry.fetch_one(
+        con,
+        "SELECT count(*) FROM ingest.warnings WHERE list_contains(?, regle)",
+        [list(CROSS_FILE_RULES)],
+    )[0]
+    return counts
+
+
+def build_staging(con: duckdb.DuckDBPyConnection, force: bool = False) -> dict[str, int]:
     """Rebuild staging.* from the rows of files in force and the cross-file warnings.
 
     One transaction: a reader sees the old rows in force or the new ones, never a mix.
+    Skipped (same result, `rebuilt` = 0) when none of its inputs changed since the last
+    build, so a run with no new file costs nothing here.
     """
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS ingest.staging_state (inputs VARCHAR, built_at TIMESTAMP)"
+    )
+    inputs = _staging_inputs(con)
+    last = registry.fetch_one(con, "SELECT max(inputs) FROM ingest.staging_state")[0]
+    if not force and last == inputs:
+        return {**_staging_counts(con), "rebuilt": 0}
     con.begin()
     try:
         for sql_file in staging_sql_files():
             con.execute(sql_file.read_text(encoding="utf-8"))
-        counts = {
-            kind: registry.fetch_one(con, f"SELECT count(*) FROM staging.{kind}")[0]
-            for kind in ("participants", "seances", "financements")
-        }
-        counts["cross_file_warnings"] = registry.fetch_one(
-            con,
-            "SELECT count(*) FROM ingest.warnings WHERE list_contains(?, regle)",
-            [list(CROSS_FILE_RULES)],
-        )[0]
+        counts = _staging_counts(con)
+        con.execute("DELETE FROM ingest.staging_state")
+        con.execute("INSERT INTO ingest.staging_state VALUES (?, now())", [inputs])
         con.commit()
     except BaseException:
         con.rollback()
         raise
-    return counts
+    return {**counts, "rebuilt": 1}

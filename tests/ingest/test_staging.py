@@ -200,7 +200,7 @@ def test_cross_file_warnings_flag_rows_that_stay_in_force(wh, write_csv):
     )
 
     run(con, root, "r1")
-    counts = build_staging(con)  # rebuilding twice must not duplicate the warnings
+    counts = build_staging(con, force=True)  # rebuilding twice must not duplicate warnings
 
     warnings = rows(
         con,
@@ -219,6 +219,7 @@ def test_cross_file_warnings_flag_rows_that_stay_in_force(wh, write_csv):
         "seances": 4,
         "financements": 0,
         "cross_file_warnings": 4,
+        "rebuilt": 1,
     }
     messages = rows(
         con,
@@ -255,3 +256,31 @@ def test_cross_file_warnings_flag_rows_that_stay_in_force(wh, write_csv):
         ("P001", "seance_sans_inscription"),
         ("15/01/2026", "sortie_apres_fin_action"),
     ]
+
+
+def test_staging_is_rebuilt_only_when_its_inputs_change(wh, write_csv):
+    root, con = wh
+    drop(
+        write_csv,
+        root,
+        "ASSO1/2025/participants.csv",
+        H,
+        [participant("P001", "A1", "10/03/2025")],
+        T0,
+    )
+    run(con, root, "r1")  # builds staging once
+    assert build_staging(con)["rebuilt"] == 0  # nothing new: same rows, no work
+    assert build_staging(con)["participants"] == 1
+    drop(
+        write_csv,
+        root,
+        "ASSO1/2025-S2/participants.csv",
+        H,
+        [participant("P002", "A1", "10/09/2025")],
+        T0 + 1,
+    )
+    run(con, root, "r2")
+    assert rows(con, "SELECT count(*) FROM staging.participants") == [(2,)]
+    con.execute("UPDATE ref.actions SET date_debut = DATE '2025-06-01' WHERE code_action = 'A1'")
+    counts = build_staging(con)  # the actions' dates feed the cross-file warnings
+    assert counts["rebuilt"] == 1 and counts["cross_file_warnings"] == 1  # P001 entered before
