@@ -122,7 +122,8 @@ def _cell_text(value: object) -> str | None:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        # Decimal comma: '999.999' would read as a French thousands separator (999 999).
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, (dt.date, dt.time)):

@@ -88,7 +88,8 @@ def parse_amount(expr: pl.Expr) -> pl.Expr:
         .otherwise(text.str.replace(",", ".", literal=True))
     )
     ok = normalised.str.contains(r"^[+-]?(\d+\.?\d*|\.\d+)$")
-    amount = normalised.cast(pl.Float64, strict=False)
+    # Cents, as stored (DECIMAL(18, 2)): '0,004' is 0 and fails 'montant > 0' here, not later.
+    amount = normalised.cast(pl.Float64, strict=False).round(2)
     # raw.financements.montant_accorde is DECIMAL(18, 2): larger amounts are typing errors
     return pl.when(ok & (amount.abs() < MAX_AMOUNT)).then(amount)
 

@@ -94,3 +94,19 @@ def test_financements_csv_with_comma_separator(tmp_path, write_csv, partner_ctx)
     assert messages[6] == "Date de fin : « 30/06/2025 » précède la date de début (01/07/2025)."
     assert messages[7].startswith("Doublon de la ligne 14 (même action, année, financeur")
     assert report.rows_read == 15 == len(report.accepted) + 9
+
+
+def test_spreadsheet_numbers_and_cents(tmp_path, write_xlsx, partner_ctx):
+    # Number cells, not text: 999.999 must not read as "999 999" (French thousands dot).
+    rows = [HEADER, line(999.999), line(1.5, "CAF"), line("0,004", "EPCI"), line(12000, "FSE")]
+    report = parse_report(
+        write_xlsx(tmp_path / "financements.xlsx", rows), "financements", partner_ctx
+    )
+    assert report.accepted.select("row_number", "montant_accorde").rows() == [
+        (2, 1000.0),  # rounded to the cent, as stored
+        (3, 1.5),
+        (5, 12000.0),
+    ]
+    assert report.rejections.select("row_number", "regle").rows() == [
+        (4, "montant_non_positif")  # 0,004 € is 0,00 € once stored in cents
+    ]
