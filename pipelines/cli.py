@@ -102,6 +102,7 @@ def run(
 def _print_file_outcomes(root: Path, run_id: str) -> None:
     """One line per file received by this run, as the officer will forward it."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from pipelines import warehouse
@@ -129,7 +130,8 @@ def _print_file_outcomes(root: Path, run_id: str) -> None:
     for col in ("Fichier", "Statut", "Rejetées", "Motif du refus"):
         table.add_column(col, overflow="fold")
     for path, status, _ok, ko, _ign, msg in to_send_back:
-        table.add_row(path, labels.get(status, status), str(ko), msg or "")
+        # partner-chosen names and messages are text, never rich markup
+        table.add_row(escape(path), labels.get(status, status), str(ko), escape(msg or ""))
     Console().print(table)
 
 

@@ -29,6 +29,19 @@ log = logging.getLogger(__name__)
 
 ParseFn = Callable[..., ParsedReport]
 SQL_DIR = Path(__file__).parent / "sql"
+# Refusal rules decided by scan_incoming from the path, the reference and the settings.
+SCAN_RULES = frozenset(
+    {
+        "partenaire_inconnu",
+        "periode_inconnue",
+        "periode_hors_contrat",
+        "fichier_trop_volumineux",
+        "type_inconnu",
+        "format_non_pris_en_charge",
+        "emplacement_invalide",
+        "illisible",
+    }
+)
 CROSS_FILE_RULES = (
     "seance_sans_inscription",
     "entree_avant_debut_action",
@@ -100,7 +113,7 @@ def ingest_files(
     summary = IngestSummary(run_id=run_id)
     for f in sorted(files, key=lambda f: (f.mtime, f.name, f.rel)):
         last = registry.last_record_for_path(con, f.rel)
-        seen = last is not None and last.sha256 == f.sha256
+        seen = last is not None and last.sha256 == f.sha256 and not _scan_verdict_changed(last, f)
         if seen and not reprocess:
             summary.skipped += 1
             continue
@@ -117,6 +130,13 @@ def ingest_files(
             summary,
         )
     return summary
+
+
+def _scan_verdict_changed(last: registry.KnownFile, f: IncomingFile) -> bool:
+    """A refusal that depended on the setting of the day (unknown partner, period outside the
+    contract, size limit...) is looked at again once that setting no longer refuses it."""
+    refused_by_scan = last.status == registry.STATUS_REFUSED and last.refusal_rule in SCAN_RULES
+    return refused_by_scan and f.refusal_rule != last.refusal_rule
 
 
 def _decide(

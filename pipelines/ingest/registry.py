@@ -78,13 +78,14 @@ class KnownFile:
     sha256: str
     arrival_seq: int
     status: str
+    refusal_rule: str | None = None
 
 
 def last_record_for_path(con: duckdb.DuckDBPyConnection, rel: str) -> KnownFile | None:
     """The latest record for a source path: if its sha256 is unchanged, the file was seen."""
     row = fetch_one(
         con,
-        "SELECT file_id, sha256, arrival_seq, status FROM ingest.files "
+        "SELECT file_id, sha256, arrival_seq, status, refusal_rule FROM ingest.files "
         "WHERE source_path = ? ORDER BY arrival_seq DESC LIMIT 1",
         [rel],
     )

@@ -101,15 +101,43 @@ def scan_incoming(
             if is_ignored_name(d):
                 continue
             if entry.is_symlink():  # os.walk lists it but does not enter it: report it
-                found.append(_inspect(entry, incoming, base, contract_years, partners, max_bytes))
+                found.append(
+                    _inspect_or_refuse(entry, incoming, base, contract_years, partners, max_bytes)
+                )
             else:
                 kept_dirs.append(d)
         dirnames[:] = kept_dirs
         for name in sorted(filenames):
             if is_ignored_name(name):
                 continue
-            found.append(_inspect(here / name, incoming, base, contract_years, partners, max_bytes))
+            found.append(
+                _inspect_or_refuse(here / name, incoming, base, contract_years, partners, max_bytes)
+            )
     return sorted(found, key=lambda f: f.rel)
+
+
+def _inspect_or_refuse(path: Path, incoming: Path, base: Path, *args) -> IncomingFile:
+    """A file that vanishes or cannot be read while scanned is refused, never fatal."""
+    try:
+        return _inspect(path, incoming, base, *args)
+    except OSError as err:
+        rel = os.fsencode("/".join(path.relative_to(incoming).parts)).decode(errors="replace")
+        parts = rel.split("/")
+        return IncomingFile(
+            rel=rel,
+            path=path,
+            code_partenaire=parts[0] if len(parts) > 1 else None,
+            periode=parts[1] if len(parts) > 2 else None,
+            periode_rang=None,
+            kind=None,
+            size=0,
+            mtime=datetime.now(),
+            sha256=hashlib.sha256(b"").hexdigest(),
+            refusal=f"Fichier illisible sur le disque ({err.strerror or err}) : déposez-le à "
+            "nouveau.",
+            refusal_rule="illisible",
+            readable=False,
+        )
 
 
 def _canonical_partner(folder: str, partners: set[str]) -> str | None:
@@ -129,6 +157,12 @@ def _inspect(
 ) -> IncomingFile:
     parts = path.relative_to(incoming).parts
     rel = "/".join(parts)
+    try:
+        rel.encode("utf-8")
+        readable_name = True
+    except UnicodeEncodeError:  # e.g. a Latin-1 name left by unzipping a Windows archive
+        rel = os.fsencode(rel).decode("utf-8", errors="replace")
+        readable_name = False
     st = path.lstat()
     mtime = datetime.fromtimestamp(st.st_mtime_ns / 1e9)
     is_link = stat.S_ISLNK(st.st_mode)
@@ -163,6 +197,12 @@ def _inspect(
             readable=regular and not is_link,
         )
 
+    if not readable_name:
+        return make(
+            "Nom de fichier illisible (caractères accentués mal encodés) : renommez le fichier "
+            "puis déposez-le à nouveau.",
+            "nom_illisible",
+        )
     if any(".." in part for part in parts):
         return make(
             "Nom de fichier ou de dossier contenant « .. » : refusé par sécurité.", "nom_interdit"

@@ -402,3 +402,38 @@ def test_reprocess_rereads_known_files_in_place(wh, write_csv):
     assert count(con, "ingest.rejections") == 0
     assert count(con, "raw.participants") == 2
     assert staging_ids(con) == [("P001", "F"), ("P005", "F")]
+
+
+def test_refusals_that_depend_on_the_reference_or_settings_are_looked_at_again(wh, write_csv):
+    root, con = wh
+    drop(
+        write_csv, root, "NOUVEAU/2025/participants.csv", H, [participant("P1", "N1", "10/03/2025")]
+    )
+    first = run(con, root, "r1")
+    assert (first.refused, first.accepted) == (1, 0)  # NOUVEAU is not in partenaires.csv yet
+    again = run(con, root, "r2")
+    assert again.skipped == 1  # still unknown: nothing new, no new record
+    con.execute("INSERT INTO ref.partenaires VALUES ('NOUVEAU', 'Nouvelle association')")
+    con.execute(
+        "INSERT INTO ref.actions VALUES ('N1', 'Accueil', 'NOUVEAU', 'cohesion_sociale', "
+        "'accueil', DATE '2024-01-01', DATE '2027-12-31')"
+    )
+    third = run(con, root, "r3")
+    assert (third.accepted, third.skipped) == (1, 0)
+    assert in_force(con) == [("NOUVEAU/2025/participants.csv",)]
+    assert rows(con, "SELECT id_participant FROM staging.participants") == [("P1",)]
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_not_fatal(wh, write_csv):
+    root, con = wh
+    drop(write_csv, root, "ASSO1/2025/participants.csv", H, [participant("P1", "A1", "10/03/2025")])
+    folder = os.fsencode(root / "incoming" / "ASSO1" / "2025")
+    with open(os.path.join(folder, b"seances_pr\xe9sences.csv"), "wb") as handle:  # Latin-1 é
+        handle.write(b"id_participant;code_action;date_seance;presence\r\n")
+    summary = run(con, root, "r1")
+    assert (summary.accepted, summary.refused) == (1, 1)
+    ((path, rule, message),) = rows(
+        con, "SELECT source_path, refusal_rule, message FROM ingest.files WHERE status='refuse'"
+    )
+    assert path == "ASSO1/2025/seances_pr\ufffdsences.csv" and rule == "nom_illisible"
+    assert message.startswith("Nom de fichier illisible")
