@@ -27,6 +27,7 @@ from pipelines.ingest.report_html import (
     page,
     table,
 )
+from pipelines.safe_text import neutralise_frame
 
 MAX_HTML_ROWS = 500  # beyond this, the page shows the first rows and points to the CSV
 ISSUE_HEADERS = {
@@ -36,7 +37,6 @@ ISSUE_HEADERS = {
     "regle": "Règle",
     "message": "Message",
 }
-_FORMULA_START = r"^[=+\-@\t\r]"
 
 FILES_SQL = """
 SELECT f.*, p.nom AS nom_partenaire,
@@ -96,17 +96,7 @@ def _rows_of(issues: pl.DataFrame, file_id: str) -> pl.DataFrame:
 
 def write_rejections_csv(rejected: pl.DataFrame, path: Path) -> None:
     """Rejected rows for French Excel; text that Excel would run as a formula gets a '."""
-    neutralised = rejected.select(
-        [
-            pl.when(pl.col(c).str.contains(_FORMULA_START))
-            .then(pl.lit("'") + pl.col(c))
-            .otherwise(pl.col(c))
-            .alias(c)
-            if rejected.schema[c] == pl.String
-            else pl.col(c)
-            for c in ISSUE_HEADERS
-        ]
-    ).rename(ISSUE_HEADERS)
+    neutralised = neutralise_frame(rejected.select(list(ISSUE_HEADERS))).rename(ISSUE_HEADERS)
     neutralised.write_csv(path, separator=";", include_bom=True)
 
 

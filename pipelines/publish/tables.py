@@ -18,8 +18,8 @@ import polars as pl
 import xlsxwriter
 
 from indicators.registry import INDICATEURS, STATUTS
-from pipelines.publish.safe_text import neutralise, neutralise_frame
 from pipelines.publish.secret import RULES_FR, Hierarchy, apply_confidentiality
+from pipelines.safe_text import neutralise, neutralise_frame
 
 PUBLISHED_TABLE = "marts.indicateurs_publies"
 PUBLISHED_SCHEMA: dict[str, pl.DataType] = {

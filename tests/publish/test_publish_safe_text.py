@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from pipelines.publish.safe_text import neutralise, neutralise_frame
+from pipelines.safe_text import neutralise, neutralise_frame
 
 
 @pytest.mark.parametrize(
