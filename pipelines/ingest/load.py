@@ -281,7 +281,7 @@ def staging_sql_files() -> list[Path]:
 STAGING_INPUTS_SQL = """
 SELECT md5(concat_ws('|',
     (SELECT string_agg(concat_ws(',', file_id, run_id, status, in_force), ';' ORDER BY file_id)
-     FROM ingest.files),
+     FROM ingest.files WHERE status = 'accepte'),
     (SELECT string_agg(concat_ws(',', code_action, date_debut, date_fin), ';' ORDER BY code_action)
      FROM ref.actions),
     ?))
