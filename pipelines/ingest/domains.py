@@ -17,7 +17,8 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "motif_sortie": {
         "emploi_durable": ("cdi", "emploi durable (CDI, CDD de 6 mois et plus)"),
-        "emploi_transition": ("emploi de transition", "interim")  # a bare "CDD" is ambiguous (≥ 6 months: durable),
+        # a bare "CDD" is ambiguous: one of 6 months or more is emploi_durable
+        "emploi_transition": ("emploi de transition", "interim"),
         "formation_qualifiante": ("formation",),
         "creation_activite": ("creation d'activite", "creation", "creation d'entreprise"),
         "abandon": (),
