@@ -50,19 +50,26 @@ def test_dagster_definitions_validate_passes(tmp_path):
     assert "deprecat" not in (out.stdout + out.stderr).lower()
 
 
-def test_sensor_starts_one_run_per_state_of_incoming(tmp_path, monkeypatch):
+def test_sensor_starts_one_run_per_settled_state_of_incoming(tmp_path, monkeypatch):
     from pipelines.defs.automation.jobs import nouveaux_fichiers
 
     monkeypatch.setenv("EVAL_DATA_DIR", str(tmp_path))
     folder = tmp_path / "incoming" / "P01" / "2025"
     folder.mkdir(parents=True)
     (folder / "participants.csv").write_text("id_participant\n", encoding="utf-8")
-    first = nouveaux_fichiers(dg.build_sensor_context(cursor=None))
-    assert isinstance(first, dg.RunRequest)
-    ctx = dg.build_sensor_context(cursor=None)
-    nouveaux_fichiers(ctx)
-    again = nouveaux_fichiers(dg.build_sensor_context(cursor=ctx.cursor))
-    assert isinstance(again, dg.SkipReason)
+
+    def tick(cursor):
+        ctx = dg.build_sensor_context(cursor=cursor)
+        return nouveaux_fichiers(ctx), ctx.cursor
+
+    first, cursor = tick(None)
+    assert isinstance(first, dg.SkipReason)  # a file may still be being copied
+    started, cursor = tick(cursor)
+    assert isinstance(started, dg.RunRequest)
+    again, cursor = tick(cursor)
+    assert isinstance(again, dg.SkipReason)  # same folder: no second run
     (folder / "seances.csv").write_text("x\n", encoding="utf-8")
-    changed = nouveaux_fichiers(dg.build_sensor_context(cursor=ctx.cursor))
-    assert isinstance(changed, dg.RunRequest) and changed.run_key != first.run_key
+    waiting, cursor = tick(cursor)
+    assert isinstance(waiting, dg.SkipReason)
+    changed, cursor = tick(cursor)
+    assert isinstance(changed, dg.RunRequest) and changed.run_key != started.run_key

@@ -40,10 +40,16 @@ def incoming_fingerprint(root: Path) -> str:
     description="Lance le pipeline quand un fichier est déposé ou modifié dans incoming/.",
 )
 def nouveaux_fichiers(context: dg.SensorEvaluationContext):
+    # A partner may still be copying a file: start only once incoming/ is unchanged over two
+    # ticks. Cursor: "<fingerprint>|vu" (seen once) or "<fingerprint>|lance" (run requested).
     fingerprint = incoming_fingerprint(settings.data_root())
-    if fingerprint == context.cursor:
+    seen, _, state = (context.cursor or "").partition("|")
+    if fingerprint != seen:
+        context.update_cursor(f"{fingerprint}|vu")
+        return dg.SkipReason("Dépôt en cours dans incoming/ : lancement au prochain passage.")
+    if state == "lance":
         return dg.SkipReason("Aucun nouveau fichier dans incoming/.")
-    context.update_cursor(fingerprint)
+    context.update_cursor(f"{fingerprint}|lance")
     # run_key = content identity: the same state of incoming/ never starts two runs.
     return dg.RunRequest(run_key=f"incoming-{fingerprint[:16]}")
 
