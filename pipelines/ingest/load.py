@@ -117,10 +117,18 @@ def ingest_files(
         if seen and not reprocess:
             summary.skipped += 1
             continue
-        archive_rel = registry.archive_file(root, f)
+        try:
+            archive_rel = registry.archive_file(root, f)
+        except registry.ChangedWhileRead:
+            log.warning("%s modifié pendant sa lecture : relu au prochain passage.", f.rel)
+            summary.skipped += 1
+            continue
+        # Parse the archived bytes: exactly what was hashed and kept, even if incoming/ changes.
+        source = Path(root) / "archive" / archive_rel if archive_rel else f.path
         _ingest_one(
             con,
             f,
+            source,
             archive_rel,
             run_id,
             last if seen else None,
@@ -142,6 +150,7 @@ def _scan_verdict_changed(last: registry.KnownFile, f: IncomingFile) -> bool:
 def _decide(
     con: duckdb.DuckDBPyConnection,
     f: IncomingFile,
+    source: Path,
     previous: registry.KnownFile | None,
     parse: ParseFn,
     context_for: Callable[[str], PartnerContext],
@@ -156,7 +165,7 @@ def _decide(
     if f.refusal is not None:
         return registry.STATUS_REFUSED, None, f.refusal, f.refusal_rule
     try:
-        parsed = parse(f.path, f.kind, context_for(f.code_partenaire), max_bytes)
+        parsed = parse(source, f.kind, context_for(f.code_partenaire), max_bytes)
     except Exception as err:  # a parser bug must not stop the other partners' files
         log.exception("Erreur inattendue en lisant %s", f.rel)
         message = INTERNAL_ERROR_MESSAGE.format(error=type(err).__name__)
@@ -169,6 +178,7 @@ def _decide(
 def _ingest_one(
     con: duckdb.DuckDBPyConnection,
     f: IncomingFile,
+    source: Path,
     archive_rel: str,
     run_id: str,
     previous: registry.KnownFile | None,
@@ -177,7 +187,7 @@ def _ingest_one(
     max_bytes: int,
     summary: IngestSummary,
 ) -> None:
-    status, parsed, message, rule = _decide(con, f, previous, parse, context_for, max_bytes)
+    status, parsed, message, rule = _decide(con, f, source, previous, parse, context_for, max_bytes)
     accepted = status == registry.STATUS_ACCEPTED
     counts = _counts(parsed) if parsed is not None else {}
     con.begin()

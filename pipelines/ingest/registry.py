@@ -9,6 +9,7 @@ with the highest arrival_seq, so a refused resubmission leaves the earlier one i
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -46,11 +47,17 @@ def archive_relpath(sha256: str, filename: str) -> str:
     return f"{sha256[:2]}/{sha256}{Path(filename).suffix.lower()}"
 
 
+class ChangedWhileRead(RuntimeError):
+    """The file's bytes differ from the sha256 taken at scan time: still being written."""
+
+
 def archive_file(root: Path, f: IncomingFile) -> str:
     """Copy the file unchanged to <root>/archive/<sha[:2]>/<sha><ext>; '' when not archivable.
 
     Content-addressed, so an existing copy is kept. Written under a temp name then
-    renamed, so a crash never leaves a truncated archive under the final name.
+    renamed, so a crash never leaves a truncated archive under the final name. The copy is
+    hashed as it is written: bytes that no longer match the scan's sha256 (a partner still
+    copying the file) raise ChangedWhileRead and nothing is kept.
     Symlinks and special files are never opened (the link is not followed).
     """
     if not f.readable:
@@ -62,8 +69,15 @@ def archive_file(root: Path, f: IncomingFile) -> str:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
     try:
+        digest = hashlib.sha256()
         with os.fdopen(fd, "wb") as out, open(f.path, "rb") as src:
-            shutil.copyfileobj(src, out, 1024 * 1024)
+            while chunk := src.read(1024 * 1024):
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if digest.hexdigest() != f.sha256:
+            raise ChangedWhileRead(f.rel)
         shutil.copystat(f.path, tmp)
         os.replace(tmp, target)
     except BaseException:

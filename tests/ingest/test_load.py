@@ -437,3 +437,20 @@ def test_a_file_name_that_is_not_utf8_is_refused_not_fatal(wh, write_csv):
     )
     assert path == "ASSO1/2025/seances_pr\ufffdsences.csv" and rule == "nom_illisible"
     assert message.startswith("Nom de fichier illisible")
+
+
+def test_a_file_still_being_written_is_left_for_the_next_run(wh, write_csv):
+    root, con = wh
+    path = drop(
+        write_csv, root, "ASSO1/2025/participants.csv", H, [participant("P1", "A1", "10/03/2025")]
+    )
+    years, partners = reference_scope(con)
+    files = scan_incoming(root, years, partners, 10 * 1024 * 1024)
+    with open(path, "ab") as handle:  # the partner's copy goes on after the scan
+        handle.write(b"P2;A1;11/03/2025;;;F;1990;QN01404M;bac;oui;;\r\n")
+    summary = ingest_files(con, root, files, "r1")
+    assert (summary.skipped, summary.accepted) == (1, 0)
+    assert rows(con, "SELECT count(*) FROM ingest.files") == [(0,)]
+    assert not list((root / "archive").rglob("*.csv"))  # nothing kept under a wrong sha256
+    again = run(con, root, "r2")
+    assert again.accepted == 1 and again.rows_accepted == 2
