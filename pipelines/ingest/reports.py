@@ -61,13 +61,14 @@ def write_validation_reports(
     files = con.sql(FILES_SQL).pl()
     if run_id is None and files.height:
         run_id = files.get_column("run_id")[0]
-    rejections = _issues(con, "ingest.rejections")
-    warnings = _issues(con, "ingest.warnings")
+    rejections = _by_file(_issues(con, "ingest.rejections"))
+    warnings = _by_file(_issues(con, "ingest.warnings"))
+    empty = _issues(con, "ingest.rejections", limit=0).drop("file_id")
     written: list[str] = []
     with staged_dir(out_dir) as build:
         for row in files.iter_rows(named=True):
-            rejected = _rows_of(rejections, row["file_id"])
-            warned = _rows_of(warnings, row["file_id"])
+            rejected = rejections.get(row["file_id"], empty)
+            warned = warnings.get(row["file_id"], empty)
             csv_name = f"{row['file_id']}-rejets.csv"
             write_rejections_csv(rejected, build / csv_name)
             if warned.height:
@@ -83,15 +84,22 @@ def write_validation_reports(
     return [out_dir / name for name in written]
 
 
-def _issues(con: duckdb.DuckDBPyConnection, table_name: str) -> pl.DataFrame:
+def _issues(
+    con: duckdb.DuckDBPyConnection, table_name: str, limit: int | None = None
+) -> pl.DataFrame:
     return con.sql(
         f"SELECT file_id, row_number, colonne, valeur, regle, message FROM {table_name} "
         "ORDER BY file_id, row_number NULLS FIRST, colonne, regle"
+        + ("" if limit is None else f" LIMIT {int(limit)}")
     ).pl()
 
 
-def _rows_of(issues: pl.DataFrame, file_id: str) -> pl.DataFrame:
-    return issues.filter(pl.col("file_id") == file_id).drop("file_id")
+def _by_file(issues: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """One frame per file, split in a single pass (not one filter per file ever received)."""
+    return {
+        key[0]: frame.drop("file_id")
+        for key, frame in issues.partition_by("file_id", as_dict=True).items()
+    }
 
 
 def write_rejections_csv(rejected: pl.DataFrame, path: Path) -> None:
