@@ -6,29 +6,17 @@ from dashboards.data import SiteData
 from dashboards.format import format_date, format_number
 from dashboards.html import Cell, esc, statut_badge, table
 from indicators.registry import STATUTS
+from pipelines.publish.secret import RULES_FR
 
 FILE_KINDS = {"participants": "Participants", "seances": "Séances", "financements": "Financements"}
 
 
 def secret_rules(seuil: int | None) -> list[str]:
-    """The confidentiality rule: the publisher's own text when it exists, else ours."""
-    try:
-        from pipelines.publish.secret import RULES_FR  # the rule's owner words it
-    except ImportError:
-        RULES_FR = None
-    if isinstance(RULES_FR, str) and RULES_FR.strip():
-        return [p.strip() for p in RULES_FR.split("\n\n") if p.strip()]
-    if isinstance(RULES_FR, list | tuple) and RULES_FR:
-        return [str(p) for p in RULES_FR]
+    """The confidentiality rule as its owner (pipelines.publish.secret) words it, with the
+    contract's own threshold."""
     n = seuil or 5
-    return [
-        f"Une valeur est couverte par le secret statistique et affichée « s » lorsqu'un "
-        f"effectif de personnes, de sorties ou de séances sur lequel elle repose (l'effectif "
-        f"lui-même, ou le numérateur ou le dénominateur d'un taux ou d'un coût) est compris "
-        f"entre 1 et {n - 1}. Les montants de financement ne sont pas soumis au secret.",
-        "Un secret secondaire masque ensuite d'autres cellules, pour qu'aucune valeur "
-        "masquée ne puisse être recalculée à partir des totaux, des ventilations ou des taux "
-        "publiés. Un point secret n'est pas tracé sur les graphiques : il est signalé par « s ».",
+    return [p.strip() for p in RULES_FR.split("\n\n") if p.strip()] + [
+        f"Seuil de ce contrat : {n} (les effectifs de 1 à {n - 1} ne sont pas publiés)."
     ]
 
 
