@@ -31,7 +31,10 @@ lint: install
 demo: install
 	$(BIN)/python -m pipelines.demo.generate --out data
 
-bench: install
-	$(BIN)/python benchmarks/bench_ingest.py
+bench: install  # long: each script generates its data under /tmp once, then measures
+	$(BIN)/python benchmarks/bench_ingest.py --runs 3
+	$(BIN)/python benchmarks/bench_load.py --runs 3
 	$(BIN)/python benchmarks/bench_indicators.py
+	$(BIN)/python benchmarks/bench_publish_tables.py
 	$(BIN)/python benchmarks/bench_publish.py
+	$(BIN)/python benchmarks/bench_pipeline.py
