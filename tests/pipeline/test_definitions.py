@@ -73,3 +73,23 @@ def test_sensor_starts_one_run_per_settled_state_of_incoming(tmp_path, monkeypat
     assert isinstance(waiting, dg.SkipReason)
     changed, cursor = tick(cursor)
     assert isinstance(changed, dg.RunRequest) and changed.run_key != started.run_key
+
+
+def test_pandera_check_reports_a_row_in_force_that_breaks_the_schema(tmp_path):
+    from pipelines.defs.ingestion.assets import schemas_pandera
+    from pipelines.defs.resources import Warehouse
+    from pipelines.warehouse import connect
+
+    db = tmp_path / "wh.duckdb"
+    with connect(db) as con:  # creates the layout
+        con.execute(
+            "INSERT INTO staging.seances VALUES ('f1', 3, 'P1', 'A1', DATE '2025-03-04', "
+            "'present', 'ASSO', '2025', 20253, 1), ('f1', 4, 'P2', 'A1', DATE '2025-03-04', "
+            "'peut-etre', 'ASSO', '2025', 20253, 1)"
+        )
+    result = schemas_pandera(
+        context=dg.build_asset_check_context(), warehouse=Warehouse(database=str(db))
+    )
+    assert result.passed is False
+    assert result.metadata["types_en_echec"].value == "seances"
+    assert "peut-etre" in result.metadata["echecs_seances"].value

@@ -136,6 +136,9 @@ def lignes_en_vigueur(context: dg.AssetExecutionContext, warehouse: Warehouse):
     return dg.MaterializeResult(metadata={k: int(v) for k, v in counts.items()})
 
 
+STAGING_CHECK_BATCH = 2_000_000
+
+
 @dg.asset_check(
     asset=lignes_en_vigueur,
     description="Les lignes en vigueur respectent les schémas pandera des trois types de fichier.",
@@ -146,11 +149,15 @@ def schemas_pandera(context: dg.AssetCheckExecutionContext, warehouse: Warehouse
     with warehouse.get_connection(context.log) as con:
         for kind, model in SCHEMAS.items():
             dtypes = columns_of(kind)
-            frame = con.sql(f"SELECT {', '.join(dtypes)} FROM staging.{kind}").pl()
-            try:
-                model.validate(frame.cast(dtypes), lazy=True)
-            except pa_errors.SchemaErrors as err:
-                failures[kind] = err.failure_cases
+            rows = con.sql(f"SELECT {', '.join(dtypes)} FROM staging.{kind}")
+            # In batches: 20 M sessions never sit in memory at once.
+            for batch in rows.to_arrow_reader(STAGING_CHECK_BATCH):
+                try:
+                    model.validate(pl.from_arrow(batch).cast(dtypes), lazy=True)
+                except pa_errors.SchemaErrors as err:
+                    failures[kind] = pl.concat(
+                        [failures.get(kind, err.failure_cases.clear()), err.failure_cases]
+                    )
     return dg.AssetCheckResult(
         passed=not failures,
         metadata={
