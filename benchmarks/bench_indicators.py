@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from indicators.compute import compute_indicators  # noqa: E402
+from pipelines.ingest.domains import codes_of  # noqa: E402
 
 SCHEMA = ROOT / "pipelines" / "sql" / "schema.sql"
 OUT_DIR = Path("/tmp/bench_ind")
@@ -36,30 +37,9 @@ LAST_DAY = date(2027, 12, 31)  # data run over four years of a 2024-2030 contrac
 PARTNER_OF_ACTION = ["P01", "P01", "P02", "P02", "P03", "P03", "P04", "P05", "P06", "P06"]
 PILIERS = ["emploi_developpement_economique", "cohesion_sociale", "cadre_de_vie"]
 QPV = {"QN01401M": 4200, "QN01402M": 6100, "QN01403M": 2800, "QN01404M": 7500}
-MOTIFS = [
-    "emploi_durable",
-    "emploi_transition",
-    "formation_qualifiante",
-    "creation_activite",
-    "abandon",
-    "demenagement",
-    "autre",
-]
-NIVEAUX = ["sans_diplome", "cap_bep", "bac", "bac_plus_2", "bac_plus_3_et_plus"]
-FINANCEURS = [
-    "etat_bop147",
-    "etat_droit_commun",
-    "region",
-    "departement",
-    "epci",
-    "commune",
-    "caf",
-    "fse",
-    "bailleur",
-    "france_travail",
-    "prive",
-    "autre",
-]
+MOTIFS = list(codes_of("motif_sortie"))
+NIVEAUX = list(codes_of("niveau_formation"))
+FINANCEURS = list(codes_of("financeur"))
 
 
 def _days(d: date) -> int:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from pipelines.ingest.domains import codes_of
+
 CONTRAT = {
     "code": "CV-CAEN-2024",
     "libelle": "Contrat de ville Caen la Mer – Engagements Quartiers 2030 (fictif)",
@@ -248,28 +250,11 @@ PERIODS = {
     "2026-S1": (date(2026, 1, 1), date(2026, 6, 30)),
 }
 
-MOTIFS = (
-    "emploi_durable",
-    "emploi_transition",
-    "formation_qualifiante",
-    "creation_activite",
-    "abandon",
-    "demenagement",
-    "autre",
-)
-NIVEAUX = ("sans_diplome", "cap_bep", "bac", "bac_plus_2", "bac_plus_3_et_plus")
-FREINS = (
-    "langue",
-    "mobilite",
-    "financier",
-    "sante",
-    "numerique",
-    "administratif",
-    "garde_enfants",
-    "logement",
-    "qualification",
-)
-PRESCRIPTEURS = ("france_travail", "mission_locale", "ccas", "plie", "spontane", "autre")
+# The contract's codes, from the one table the validation uses (same order).
+MOTIFS = codes_of("motif_sortie")
+NIVEAUX = codes_of("niveau_formation")
+FREINS = codes_of("freins")
+PRESCRIPTEURS = codes_of("prescripteur")
 
 
 @dataclass(frozen=True)
