@@ -64,10 +64,6 @@ class IngestSummary:
     rows_accepted: int = 0
     rows_rejected: int = 0
 
-    @property
-    def changed_data(self) -> bool:
-        return self.accepted > 0
-
 
 def reference_scope(con: duckdb.DuckDBPyConnection) -> tuple[tuple[int, int], set[str]]:
     """(contract years, partner codes) from ref.*, i.e. the arguments of scan_incoming."""
@@ -102,7 +98,6 @@ def ingest_files(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> IngestSummary:
     """Archive, parse and record `files`; `ref_context(code)` defaults to partner_context."""
-    registry.ensure_columns(con)
     contexts: dict[str, PartnerContext] = {}
 
     def context_for(code: str) -> PartnerContext:

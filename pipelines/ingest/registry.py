@@ -21,9 +21,6 @@ import duckdb
 
 from pipelines.ingest.scan import IncomingFile
 
-# Columns this stage adds to ingest.files (schema.sql is shared; additive and idempotent).
-EXTRA_COLUMNS_SQL = "ALTER TABLE ingest.files ADD COLUMN IF NOT EXISTS refusal_rule VARCHAR"
-
 STATUS_ACCEPTED = "accepte"
 STATUS_REFUSED = "refuse"
 STATUS_IDENTICAL = "identique"
@@ -33,10 +30,6 @@ def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
     """First row, with the result drained (DuckDB 2 refuses new work on an unfinished result)."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0] if rows else None
-
-
-def ensure_columns(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(EXTRA_COLUMNS_SQL)
 
 
 def make_file_id(arrival_seq: int, sha256: str) -> str:
