@@ -1,37 +1,47 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+UV := $(PY) -m uv
 EVAL_DATA_DIR ?= $(CURDIR)/data
 DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+# the environment is the one locked in uv.lock, on this machine's Python (never a downloaded one)
+UV_SYNC := $(UV) sync --frozen --python $(PY) --no-python-downloads
 export EVAL_DATA_DIR DAGSTER_HOME
 
-.PHONY: run test ui lint demo bench install
+.PHONY: run test ui lint demo bench uv browser
 
-$(BIN)/.installed: pyproject.toml
-	test -d $(VENV) || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+uv:
+	@$(UV) --version >/dev/null 2>&1 || $(PY) -m pip install -q uv
+
+# `make run` needs only the runtime dependencies; --inexact keeps a dev environment intact
+$(BIN)/.installed-run: pyproject.toml uv.lock | uv
+	$(UV_SYNC) --no-dev --inexact
 	touch $@
 
-install: $(BIN)/.installed
+$(BIN)/.installed-dev: pyproject.toml uv.lock | uv
+	$(UV_SYNC) --all-groups
+	touch $@ $(BIN)/.installed-run
 
-run: install
+browser:
+	@bash .ci/ensure-chromium
+
+run: $(BIN)/.installed-run
 	$(BIN)/python -m pipelines.cli run
 
-ui: install
+ui: $(BIN)/.installed-run
 	$(BIN)/python -m pipelines.cli prepare-home
 	$(BIN)/dagster dev -w workspace.yaml
 
-test: install
+test: $(BIN)/.installed-dev browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-lint: install
+lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 
-demo: install
+demo: $(BIN)/.installed-dev
 	$(BIN)/python -m pipelines.demo.generate --out data
 
-bench: install  # long: each script generates its data under /tmp once, then measures
+bench: $(BIN)/.installed-dev  # long: each script generates its data under /tmp once, then measures
 	$(BIN)/python benchmarks/bench_ingest.py --runs 3
 	$(BIN)/python benchmarks/bench_load.py --runs 3
 	$(BIN)/python benchmarks/bench_indicators.py
