@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-KINDS = ("participants", "seances", "financements")
+from pipelines.contract import CONTRACT
+
+KINDS = tuple(CONTRACT.kinds)  # participants, seances, financements
 
 # Columns of ingest.rejections / ingest.warnings (without file_id).
 ISSUE_COLUMNS = ("row_number", "colonne", "valeur", "regle", "message")

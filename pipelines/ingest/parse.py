@@ -13,27 +13,23 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.contract import CONTRACT, Contract
 from pipelines.ingest.errors import FileRefused
-from pipelines.ingest.headers import KIND_COLUMNS
+from pipelines.ingest.headers import kind_columns
 from pipelines.ingest.issues import empty_issues
 from pipelines.ingest.model import KINDS, ParsedReport, PartnerContext
 from pipelines.ingest.readers import read_table
 from pipelines.ingest.rules import validate
-from pipelines.ingest.schemas import SCHEMAS, columns_of
+from pipelines.ingest.schemas import columns_of, schema_for
 from pipelines.ingest.text import fold_header
 
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 200 * 1024 * 1024
-_KIND_PREFIXES = (
-    ("participants", "participants"),
-    ("participant", "participants"),
-    ("seances", "seances"),
-    ("seance", "seances"),
-    ("presences", "seances"),
-    ("presence", "seances"),
-    ("financements", "financements"),
-    ("financement", "financements"),
+# Longest prefixes first ("participants" before "participant"), from the contract.
+_KIND_PREFIXES = sorted(
+    ((prefix, kind.name) for kind in CONTRACT.kinds.values() for prefix in kind.prefixes),
+    key=lambda pair: -len(pair[0]),
 )
 
 
@@ -53,13 +49,17 @@ def empty_report(kind: str) -> ParsedReport:
 
 
 def parse_report(
-    path: Path, kind: str, ctx: PartnerContext, max_bytes: int = MAX_BYTES
+    path: Path,
+    kind: str,
+    ctx: PartnerContext,
+    max_bytes: int = MAX_BYTES,
+    contract: Contract = CONTRACT,
 ) -> ParsedReport:
     """Read, normalise and validate one partner file (data contract sections 2 and 3)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}, expected one of {KINDS}")
     try:
-        return _parse(Path(path), kind, ctx, max_bytes)
+        return _parse(Path(path), kind, ctx, max_bytes, contract)
     except FileRefused as refused:
         return _refused(kind, refused.rule, refused.message)
     except Exception as exc:  # a file must never stop the run: refuse it, keep the trace
@@ -78,8 +78,10 @@ def _refused(kind: str, rule: str, message: str) -> ParsedReport:
     return report
 
 
-def _parse(path: Path, kind: str, ctx: PartnerContext, max_bytes: int) -> ParsedReport:
-    table = read_table(path, KIND_COLUMNS[kind], max_bytes)
+def _parse(
+    path: Path, kind: str, ctx: PartnerContext, max_bytes: int, contract: Contract
+) -> ParsedReport:
+    table = read_table(path, kind_columns(contract)[kind], max_bytes)
     frame, table.frame = table.frame, None
     rows_read = len(frame)
     rows_ignored = int(frame.get_column("is_total").sum())
@@ -94,9 +96,10 @@ def _parse(path: Path, kind: str, ctx: PartnerContext, max_bytes: int) -> Parsed
     # Hand validate the only reference to the rows so that it can free the raw text columns.
     handover = [frame.drop("is_total")]
     del frame
-    checked = validate(kind, handover.pop(), table.header.headers, ctx)
-    accepted = checked.accepted.select(pl.col(c).cast(t) for c, t in columns_of(kind).items())
-    SCHEMAS[kind].validate(accepted)  # the contract of accepted rows; raises on a rules bug
+    checked = validate(kind, handover.pop(), table.header.headers, ctx, contract)
+    dtypes = columns_of(kind, contract)
+    accepted = checked.accepted.select(pl.col(c).cast(t) for c, t in dtypes.items())
+    schema_for(kind, contract).validate(accepted)  # accepted rows; raises on a rules bug
     return ParsedReport(
         kind=kind,
         accepted=accepted,
