@@ -1,0 +1,176 @@
+"""The declarative data contract (pipelines/contract): one edit to add a code or a column,
+every rule code declared once, the raw/staging DDL generated from the columns."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+from pathlib import Path
+
+import duckdb
+
+from pipelines.contract import CONTRACT, Code, Column, codes_at
+from pipelines.contract.ddl import SCHEMA_SQL, contract_ddl, generated_block
+from pipelines.ingest.load import SCAN_RULES
+from pipelines.ingest.parse import parse_report
+from pipelines.ingest.rules import ROW_CHECKS
+
+REPO = Path(__file__).resolve().parents[2]
+FIN_HEADER = [
+    "Code action",
+    "Année",
+    "Financeur",
+    "Montant accordé",
+    "Type de convention",
+    "Date de début",
+    "Date de fin",
+]
+
+
+def _funding(path: Path, write_csv, financeur: str) -> Path:
+    return write_csv(
+        path,
+        [
+            FIN_HEADER,
+            ["EMP01", "2025", "region", "1 000,00", "annuelle_aap", "01/01/2025", "31/12/2025"],
+            ["EMP01", "2025", financeur, "2 500,00", "annuelle_aap", "01/01/2025", "31/12/2025"],
+        ],
+    )
+
+
+def test_a_code_added_to_a_copy_of_the_contract_is_accepted(tmp_path, write_csv, partner_ctx):
+    path = _funding(tmp_path / "financements.csv", write_csv, "ANRU")
+
+    # Today's contract: "ANRU" is no financeur -> row 3 (header row 1, data rows 2 and 3)
+    # is rejected with the usual message, row 2 is kept.
+    before = parse_report(path, "financements", partner_ctx)
+    assert before.accepted["row_number"].to_list() == [2]
+    assert before.rejections.select("row_number", "colonne", "valeur", "regle").rows() == [
+        (3, "financeur", "ANRU", "valeur_invalide")
+    ]
+    assert before.rejections["message"][0].startswith(
+        "Financeur : « ANRU » n'est pas une valeur admise (etat_bop147,"
+    )
+
+    # One edit: the code "anru" in the financeur list. The label and the synonym travel with it.
+    extended = CONTRACT.with_code(
+        "financeur", Code("anru", "Agence nationale pour la rénovation urbaine", ("ANRU",))
+    )
+    after = parse_report(path, "financements", partner_ctx, contract=extended)
+    assert after.rejections.is_empty()
+    assert after.accepted["financeur"].to_list() == ["region", "anru"]
+    # the message of a still-unknown value now lists the new code too
+    other = parse_report(
+        _funding(tmp_path / "financements2.csv", write_csv, "Lottery"),
+        "financements",
+        partner_ctx,
+        contract=extended,
+    )
+    assert other.rejections["message"][0].endswith("prive, autre, anru).")
+    # the shared contract is untouched
+    assert "anru" not in CONTRACT.domains["financeur"].values()
+
+
+def test_a_column_added_to_a_copy_of_the_contract_is_read_stored_and_typed(
+    tmp_path, write_csv, partner_ctx
+):
+    kind = CONTRACT.kind("financements")
+    extra = Column("cofinance", "Cofinancé", "booleen", required=False, synonyms=("Cofinancement",))
+    extended = dataclasses.replace(
+        CONTRACT,
+        kinds={
+            **CONTRACT.kinds,
+            "financements": dataclasses.replace(kind, columns=(*kind.columns, extra)),
+        },
+    )
+    path = write_csv(
+        tmp_path / "financements.csv",
+        [
+            [*FIN_HEADER, "Cofinancement"],
+            ["EMP01", "2025", "region", "1000", "annuelle_aap", "01/01/2025", "31/12/2025", "oui"],
+            [
+                "EMP01",
+                "2025",
+                "caf",
+                "900",
+                "annuelle_aap",
+                "01/01/2025",
+                "31/12/2025",
+                "peut-être",
+            ],
+        ],
+    )
+    report = parse_report(path, "financements", partner_ctx, contract=extended)
+    # row 2 "oui" -> True; row 3 "peut-être" is no yes/no answer -> rejected as booleen_invalide
+    assert report.accepted["cofinance"].to_list() == [True]
+    assert report.rejections.select("row_number", "regle").rows() == [(3, "booleen_invalide")]
+    # the generated DDL stores it, and the accepted rows load into it
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw; CREATE SCHEMA staging;")
+    con.execute(
+        contract_ddl(extended).replace(
+            "CREATE TABLE IF NOT EXISTS raw.financements", "CREATE TABLE raw.financements"
+        )
+    )
+    accepted = report.accepted.to_arrow()  # noqa: F841 - read by DuckDB by name
+    con.execute("INSERT INTO raw.financements SELECT 'f1', * FROM accepted")
+    assert con.sql("SELECT cofinance FROM raw.financements").fetchall() == [(True,)]
+
+
+def test_schema_sql_holds_the_ddl_generated_from_the_contract():
+    # After a change of columns: .venv/bin/python -m pipelines.contract.ddl
+    assert generated_block(SCHEMA_SQL.read_text(encoding="utf-8")) == contract_ddl()
+    con = duckdb.connect()
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    columns = con.sql(
+        "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
+        "WHERE table_schema = 'raw' AND table_name = 'seances' ORDER BY ordinal_position"
+    ).fetchall()
+    assert columns == [
+        ("file_id", "VARCHAR", "NO"),
+        ("row_number", "INTEGER", "NO"),
+        ("id_participant", "VARCHAR", "NO"),
+        ("code_action", "VARCHAR", "NO"),
+        ("date_seance", "DATE", "NO"),
+        ("presence", "VARCHAR", "NO"),
+    ]
+
+
+def _string_args(tree: ast.AST, call_names: set[str]) -> set[str]:
+    """Rule-code-like string literals passed to the named calls."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", getattr(node.func, "attr", None))
+            if name in call_names:
+                for arg in node.args:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        if re.fullmatch(r"[a-z][a-z_]+", arg.value):
+                            found.add(arg.value)
+    return found
+
+
+def test_every_rule_code_the_code_raises_is_declared_once_with_its_stage():
+    ingest = REPO / "pipelines" / "ingest"
+    refusals = set()
+    for path in ingest.glob("*.py"):
+        refusals |= _string_args(ast.parse(path.read_text()), {"FileRefused", "_refused"})
+    scan = _string_args(ast.parse((ingest / "scan.py").read_text()), {"make"})
+    # scan.py refuses files with these codes (a hand-read list, so the test can fail)
+    assert {"partenaire_inconnu", "periode_inconnue", "type_inconnu", "nom_interdit"} <= scan
+    assert scan <= codes_at("scan")
+    assert {"colonne_manquante", "fichier_vide", "illisible", "taille_max"} <= refusals
+    assert refusals <= codes_at("file")
+    assert SCAN_RULES <= codes_at("scan")
+    # cross-file warnings: the codes the reset SQL reserves are those declared cross_file
+    reset = (ingest / "sql" / "05_cross_file_warnings_reset.sql").read_text()
+    assert set(re.findall(r"'([a-z_]+)'", reset)) == codes_at("cross_file")
+    # every row rule of a kind is declared as a row rule and has its check
+    for kind in CONTRACT.kinds.values():
+        for rule in kind.row_rules:
+            assert "row" in CONTRACT.rule(rule.code).stages
+            assert rule.code in ROW_CHECKS
+        for column in kind.columns:
+            assert "row" in CONTRACT.rule(CONTRACT.types[column.type].rule).stages
+    assert set(ROW_CHECKS) <= codes_at("row")
