@@ -44,4 +44,5 @@ def publish_dirs(root: Path) -> dict[str, Path]:
         "site": publish / "tableaux-de-bord",
         "telechargements": publish / "telechargements",
         "rapports": publish / "rapports",
+        "kit": publish / "kit-partenaire",
     }

@@ -1,4 +1,5 @@
-"""Publication stage: funder tables, validation reports and the dashboards site."""
+"""Publication stage: funder tables, validation reports, the dashboards site and the
+partner kit."""
 
 import dagster as dg
 
@@ -6,6 +7,7 @@ from dashboards.site import build_site
 from pipelines.defs.resources import DataRoot, Warehouse
 from pipelines.fsutil import staged_dir
 from pipelines.ingest.reports import write_validation_reports
+from pipelines.kit import build_partner_kit
 from pipelines.publish.tables import export_tables, write_published_table
 
 GROUP = "publication"
@@ -84,5 +86,19 @@ def tableaux_de_bord(context: dg.AssetExecutionContext, warehouse: Warehouse, da
             "index": dg.MetadataValue.path(str(target / "index.html")),
             "pages": getattr(summary, "pages", 0),
             "graphiques": getattr(summary, "charts", 0),
+        }
+    )
+
+
+@dg.asset(group_name=GROUP, kinds={"xlsx", "html"}, pool="warehouse", deps=["referentiel"])
+def kit_partenaire(context: dg.AssetExecutionContext, warehouse: Warehouse, data_root: DataRoot):
+    """Per partner: XLSX templates with drop-downs and the French partner guide."""
+    target = data_root.publish_dir("kit")
+    with warehouse.get_connection(context.log) as con, staged_dir(target) as build:
+        written = build_partner_kit(con, build)
+    return dg.MaterializeResult(
+        metadata={
+            "index": dg.MetadataValue.path(str(target / "index.html")),
+            "fichiers": len(written),
         }
     )
