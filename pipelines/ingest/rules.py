@@ -90,18 +90,23 @@ def validate(
     )
 
 
-def _sortie_avant_entree(labels: dict[str, str], ctx: PartnerContext) -> Problem:
-    return Problem(
-        pl.col("date_sortie") < pl.col("date_entree"),
-        "date_sortie",
-        "sortie_avant_entree",
-        message(
-            "{} : « {} » précède la date d'entrée ({}).",
-            pl.lit(labels["date_sortie"]),
-            pl.col("raw_date_sortie"),
-            pl.col("raw_date_entree"),
-        ),
-    )
+def _precedes(later: str, earlier: str, rule: str, earlier_words: str):
+    """A date column that must not precede another one of the same row."""
+
+    def check(labels: dict[str, str], ctx: PartnerContext) -> Problem:
+        return Problem(
+            pl.col(later) < pl.col(earlier),
+            later,
+            rule,
+            message(
+                "{} : « {} » précède " + earlier_words + " ({}).",
+                pl.lit(labels[later]),
+                pl.col(f"raw_{later}"),
+                pl.col(f"raw_{earlier}"),
+            ),
+        )
+
+    return check
 
 
 def _motif_manquant(labels: dict[str, str], ctx: PartnerContext) -> Problem:
@@ -161,20 +166,6 @@ def _montant_non_positif(labels: dict[str, str], ctx: PartnerContext) -> Problem
     )
 
 
-def _fin_avant_debut(labels: dict[str, str], ctx: PartnerContext) -> Problem:
-    return Problem(
-        pl.col("date_fin") < pl.col("date_debut"),
-        "date_fin",
-        "fin_avant_debut",
-        message(
-            "{} : « {} » précède la date de début ({}).",
-            pl.lit(labels["date_fin"]),
-            pl.col("raw_date_fin"),
-            pl.col("raw_date_debut"),
-        ),
-    )
-
-
 def _other_partner(labels: dict[str, str], ctx: PartnerContext) -> Problem:
     mine = sorted(ctx.actions_of_partner)
     return Problem(
@@ -194,10 +185,12 @@ def _other_partner(labels: dict[str, str], ctx: PartnerContext) -> Problem:
 # Rule code (declared in pipelines/contract/rules.py) -> its rows and French message.
 ROW_CHECKS = {
     "action_autre_partenaire": _other_partner,
-    "sortie_avant_entree": _sortie_avant_entree,
+    "sortie_avant_entree": _precedes(
+        "date_sortie", "date_entree", "sortie_avant_entree", "la date d'entrée"
+    ),
     "motif_manquant": _motif_manquant,
     "sortie_manquante": _sortie_manquante,
     "age_hors_limites": _age_hors_limites,
     "montant_non_positif": _montant_non_positif,
-    "fin_avant_debut": _fin_avant_debut,
+    "fin_avant_debut": _precedes("date_fin", "date_debut", "fin_avant_debut", "la date de début"),
 }
