@@ -80,6 +80,7 @@ KINDS: dict[str, Kind] = {
                 required=False,
                 synonyms=("Motif de sortie", "Motif"),
                 domain="motif_sortie",
+                required_with="date_sortie",  # rules motif_manquant / sortie_manquante
                 help="obligatoire si et seulement si une date de sortie est indiquée",
             ),
             Column(

@@ -68,6 +68,7 @@ class Column:
     synonyms: tuple[str, ...] = ()  # headers as people type them
     domain: str | None = None  # closed list of codes (type "code" / "codes")
     warn_only: bool = False  # optional: an invalid value is dropped with a warning
+    required_with: str | None = None  # optional, but required when this column is filled
     help: str = ""  # French, what the column holds (partner kit, guide)
 
 

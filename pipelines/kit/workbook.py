@@ -48,8 +48,8 @@ def choices(
 def required_text(column: Column, kind: Kind) -> str:
     if column.required:
         return "oui"
-    if column.name == "motif_sortie":
-        return "si date de sortie"
+    if column.required_with:
+        return f"si {kind.column(column.required_with).label.lower()}"
     return "non"
 
 

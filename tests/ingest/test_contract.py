@@ -174,3 +174,13 @@ def test_every_rule_code_the_code_raises_is_declared_once_with_its_stage():
         for column in kind.columns:
             assert "row" in CONTRACT.rule(CONTRACT.types[column.type].rule).stages
     assert set(ROW_CHECKS) <= codes_at("row")
+
+
+def test_docs_reference_is_generated_from_the_contract():
+    # After a change of the contract: .venv/bin/python -m pipelines.contract.docs
+    from pipelines.contract.docs import DOC, reference_markdown
+
+    text = DOC.read_text(encoding="utf-8")
+    assert text == reference_markdown()
+    # a line a person can check against section 2 of the contract
+    assert "| `motif_sortie` | Motif de sortie | iff `date_sortie` | code |" in text
