@@ -98,7 +98,8 @@ _DECLARED = (
         "valeur_invalide",
         (ROW,),
         "rejet",
-        "La valeur n'est pas un code admis (colonne facultative : valeur ignorée, avertissement).",
+        "La valeur n'est pas un code admis ; dans une colonne facultative (freins,"
+        " prescripteur), elle est seulement ignorée, avec un avertissement.",
     ),
     Rule("date_invalide", (ROW,), "rejet", "La date n'est pas lisible (jj/mm/aaaa)."),
     Rule("annee_invalide", (ROW,), "rejet", "L'année n'est pas lisible ou pas plausible."),

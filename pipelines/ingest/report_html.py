@@ -11,6 +11,8 @@ from datetime import datetime
 
 import polars as pl
 
+from pipelines.contract import CONTRACT
+
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem auto;
 max-width:90rem;padding:0 1rem;color:#1b1b1b;line-height:1.45}
@@ -32,11 +34,7 @@ STATUS_LABELS = {
     "refuse": "Refusé",
     "identique": "Identique à la version en vigueur",
 }
-KIND_LABELS = {
-    "participants": "Participants",
-    "seances": "Séances",
-    "financements": "Financements",
-}
+KIND_LABELS = {name: kind.label for name, kind in CONTRACT.kinds.items()}
 
 
 def esc(value: object) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.contract import CONTRACT
 from pipelines.fsutil import staged_dir
 from pipelines.ingest.report_html import (
     KIND_LABELS,
@@ -153,7 +154,18 @@ def _issues_section(title: str, issues: pl.DataFrame, empty: str, csv_name: str,
             "ci-dessous ; le fichier CSV les contient toutes.</p>"
         )
     parts.append(table(issues.head(MAX_HTML_ROWS), ISSUE_HEADERS, numeric=("row_number",)))
+    parts.append(rules_legend(issues.get_column("regle").unique(maintain_order=True).to_list()))
     return "\n".join(parts)
+
+
+def rules_legend(codes: list[str]) -> str:
+    """The French meaning of each rule code met, as the contract declares it."""
+    items = "".join(
+        f"<dt>{esc(code)}</dt><dd>{esc(CONTRACT.rules[code].label)}</dd>"
+        for code in codes
+        if code in CONTRACT.rules
+    )
+    return f'<h3>Règles en cause</h3><dl class="regles">{items}</dl>' if items else ""
 
 
 def file_page(row: dict, rejected: pl.DataFrame, warned: pl.DataFrame, csv_name: str) -> str:

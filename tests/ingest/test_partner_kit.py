@@ -10,6 +10,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from pipelines.ingest.reports import write_validation_reports
 from pipelines.kit import GUIDE, build_partner_kit
 from tests.ingest.ingest_kit import make_warehouse, rows, run
 
@@ -217,6 +218,15 @@ def test_a_value_outside_a_drop_down_is_still_rejected(kit):
         )
     ]
     assert rows(con, "SELECT presence FROM staging.seances") == [("present",)]
+    # the file's report explains the rule code with the contract's French meaning
+    write_validation_reports(con, root / "publish" / "rapports")
+    (file_id,) = rows(con, "SELECT file_id FROM ingest.files")[0]
+    page = (root / "publish" / "rapports" / f"{file_id}.html").read_text(encoding="utf-8")
+    assert (
+        "<dt>valeur_invalide</dt><dd>La valeur n&#x27;est pas un code admis ; dans une"
+        " colonne facultative (freins, prescripteur), elle est seulement ignorée, avec un"
+        " avertissement.</dd>"
+    ) in page
 
 
 def test_guide_in_chromium_offline(tmp_path):
