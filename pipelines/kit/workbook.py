@@ -96,7 +96,7 @@ def write_template(
         data.freeze_panes(1, 0)
         data.activate()
         lists.hide()
-        _write_help(help_sheet, book, kind, code_partenaire, ref, offered, contract)
+        _write_help(help_sheet, book, kind, code_partenaire, offered, contract)
     return path
 
 
@@ -108,10 +108,10 @@ def _write_list(lists, position: int, column: Column, options: list[tuple[str, s
     return f"=listes!${letter}$2:${letter}${max(2, len(options) + 1)}"
 
 
-def _input(column: Column, value_help: str) -> dict:
-    message = column.help or value_help
+def _input(column: Column) -> dict:
+    message = column.help or column.label
     return {
-        "input_title": column.label[:32],
+        "input_title": column.label[:32],  # Excel's limits: 32 and 255 characters
         "input_message": message[:255],
     }
 
@@ -126,9 +126,9 @@ def _validate_list(data, position: int, column: Column, source: str) -> None:
         {
             "validate": "list",
             "source": source,
-            **_input(column, ""),
+            **_input(column),
             "error_type": "warning" if free_list else "stop",
-            "error_title": "Valeur hors liste"[:32],
+            "error_title": "Valeur hors liste",
             "error_message": (
                 f"{column.label} : choisissez une valeur de la liste (voir l'onglet « aide »)."
             )[:255],
@@ -160,15 +160,13 @@ def _validate_value(data, position: int, column: Column, excel: str) -> None:
         },
     }
     if excel in rules:
-        options = {**rules[excel], **_input(column, ""), "error_title": "Valeur incorrecte"}
+        options = {**rules[excel], **_input(column), "error_title": "Valeur incorrecte"}
         data.data_validation(1, position, LAST_ROW, position, options)
     elif column.help:
-        data.data_validation(
-            1, position, LAST_ROW, position, {"validate": "any", **_input(column, "")}
-        )
+        data.data_validation(1, position, LAST_ROW, position, {"validate": "any", **_input(column)})
 
 
-def _write_help(sheet, book, kind, code_partenaire, ref, offered, contract) -> None:
+def _write_help(sheet, book, kind, code_partenaire, offered, contract) -> None:
     """French help: one line per column, then the codes with their labels, then the rules."""
     title = book.add_format({"bold": True, "font_size": 14})
     bold = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
@@ -183,7 +181,7 @@ def _write_help(sheet, book, kind, code_partenaire, ref, offered, contract) -> N
     sheet.write_string(
         row,
         0,
-        f"Une ligne = {kind.description}. Saisissez à partir de la ligne 2 de l'onglet"
+        f"{kind.description.capitalize()}. Saisissez à partir de la ligne 2 de l'onglet"
         f" « {DATA_SHEET} », sans changer l'en-tête. Déposez le fichier dans"
         f" incoming/{code_partenaire}/<période>/ (période AAAA, AAAA-S1 ou AAAA-S2).",
     )
