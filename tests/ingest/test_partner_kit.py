@@ -278,3 +278,20 @@ def test_guide_in_chromium_offline(tmp_path):
         assert download.value.suggested_filename == "seances_ASSO1.xlsx"
         browser.close()
     assert events == []
+
+
+def test_kit_from_the_officers_reference_files(tmp_path):
+    from pathlib import Path
+
+    from pipelines.ingest.reference import read_reference
+
+    # the demo reference: 6 partners (partenaires.csv, 7 lines with the header);
+    # MEFAC runs EMP-03 and EMP-04 among others (actions.csv, cp1252 as Excel saves it)
+    reference = read_reference(Path(__file__).resolve().parents[2] / "data")
+    written = build_partner_kit(reference, tmp_path / "kit")
+    folders = sorted(p.name for p in (tmp_path / "kit").iterdir() if p.is_dir())
+    assert len(folders) == 6 and "MEFAC" in folders
+    assert len(written) == 6 * 4 + 1
+    book = openpyxl.load_workbook(tmp_path / "kit" / "MEFAC" / "participants_MEFAC.xlsx")
+    actions = _list_values(book, _validations(book["saisie"])["Code action"])
+    assert {"EMP-03", "EMP-04"} <= set(actions) and "EMP-01" not in actions
