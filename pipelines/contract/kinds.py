@@ -46,7 +46,14 @@ def _age_in_range() -> pl.Expr:
     return age.is_between(*AGE_RANGE)
 
 
-OWN_ACTION = RowRule("action_autre_partenaire", "code_action")  # needs the partner: no invariant
+# Rules that need the partner or the report's period have no invariant of the rows alone.
+OWN_ACTION = RowRule("action_autre_partenaire", "code_action")
+
+
+def _not_after_period(column: str) -> RowRule:
+    """(v2) Funding years and agreement dates may lie in the future: not for financements."""
+    return RowRule("date_apres_periode", column)
+
 
 KINDS: dict[str, Kind] = {
     "participants": Kind(
@@ -161,6 +168,8 @@ KINDS: dict[str, Kind] = {
         key_words="même identifiant, action et date d'entrée",
         row_rules=(
             OWN_ACTION,
+            _not_after_period("date_entree"),
+            _not_after_period("date_sortie"),
             RowRule(
                 "sortie_avant_entree",
                 "date_sortie",
@@ -200,7 +209,7 @@ KINDS: dict[str, Kind] = {
         ),
         key=("id_participant", "code_action", "date_seance"),
         key_words="même identifiant, action et date de séance",
-        row_rules=(OWN_ACTION,),
+        row_rules=(OWN_ACTION, _not_after_period("date_seance")),
     ),
     "financements": Kind(
         "financements",

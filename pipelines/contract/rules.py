@@ -127,6 +127,13 @@ _DECLARED = (
     ),
     Rule("fin_avant_debut", (ROW,), "rejet", "La date de fin précède la date de début."),
     Rule(
+        "date_apres_periode",
+        (ROW,),
+        "rejet",
+        "(v2) Une date d'entrée, de sortie ou de séance postérieure au dernier jour de la"
+        " période du bilan : un bilan ne décrit que ce qui a déjà eu lieu.",
+    ),
+    Rule(
         "doublon",
         (ROW,),
         "rejet",

@@ -59,7 +59,9 @@ def validate(
         # typed null: absent columns, and freins (parsed once the rows are kept)
         *(pl.lit(None, t).alias(name) for name, t in dtypes.items() if name not in typed.columns),
     )
-    problems += [ROW_CHECKS[rule.code](labels, ctx) for rule in spec.row_rules]
+    for rule in spec.row_rules:
+        problem = ROW_CHECKS[rule.code](labels, ctx, rule.column)
+        problems += [problem] if problem is not None else []
     keep = [*dtypes, *(f"raw_{n}" for n in warn_only)]
     suspect = typed.select(pl.any_horizontal(p.mask.fill_null(False) for p in problems))
     suspect = suspect.to_series()
@@ -93,7 +95,7 @@ def validate(
 def _precedes(later: str, earlier: str, rule: str, earlier_words: str):
     """A date column that must not precede another one of the same row."""
 
-    def check(labels: dict[str, str], ctx: PartnerContext) -> Problem:
+    def check(labels: dict[str, str], ctx: PartnerContext, column: str) -> Problem:
         return Problem(
             pl.col(later) < pl.col(earlier),
             later,
@@ -109,7 +111,7 @@ def _precedes(later: str, earlier: str, rule: str, earlier_words: str):
     return check
 
 
-def _motif_manquant(labels: dict[str, str], ctx: PartnerContext) -> Problem:
+def _motif_manquant(labels: dict[str, str], ctx: PartnerContext, column: str) -> Problem:
     return Problem(
         pl.col("raw_date_sortie").is_not_null() & pl.col("raw_motif_sortie").is_null(),
         "motif_sortie",
@@ -118,7 +120,7 @@ def _motif_manquant(labels: dict[str, str], ctx: PartnerContext) -> Problem:
     )
 
 
-def _sortie_manquante(labels: dict[str, str], ctx: PartnerContext) -> Problem:
+def _sortie_manquante(labels: dict[str, str], ctx: PartnerContext, column: str) -> Problem:
     return Problem(
         pl.col("raw_motif_sortie").is_not_null() & pl.col("raw_date_sortie").is_null(),
         "date_sortie",
@@ -132,7 +134,7 @@ def _sortie_manquante(labels: dict[str, str], ctx: PartnerContext) -> Problem:
     )
 
 
-def _age_hors_limites(labels: dict[str, str], ctx: PartnerContext) -> Problem:
+def _age_hors_limites(labels: dict[str, str], ctx: PartnerContext, column: str) -> Problem:
     entree = pl.col("date_entree")
     age = entree.dt.year().cast(pl.Int32) - pl.col("annee_naissance")
     low, high = AGE_RANGE
@@ -153,7 +155,7 @@ def _age_hors_limites(labels: dict[str, str], ctx: PartnerContext) -> Problem:
     )
 
 
-def _montant_non_positif(labels: dict[str, str], ctx: PartnerContext) -> Problem:
+def _montant_non_positif(labels: dict[str, str], ctx: PartnerContext, column: str) -> Problem:
     return Problem(
         pl.col("montant_accorde") <= 0,
         "montant_accorde",
@@ -166,7 +168,7 @@ def _montant_non_positif(labels: dict[str, str], ctx: PartnerContext) -> Problem
     )
 
 
-def _other_partner(labels: dict[str, str], ctx: PartnerContext) -> Problem:
+def _other_partner(labels: dict[str, str], ctx: PartnerContext, column: str) -> Problem:
     mine = sorted(ctx.actions_of_partner)
     return Problem(
         pl.col("code_action").is_not_null() & ~pl.col("code_action").is_in(mine),
@@ -182,8 +184,30 @@ def _other_partner(labels: dict[str, str], ctx: PartnerContext) -> Problem:
     )
 
 
-# Rule code (declared in pipelines/contract/rules.py) -> its rows and French message.
+def _after_period(labels: dict[str, str], ctx: PartnerContext, column: str) -> Problem | None:
+    """(v2) A report cannot describe what has not happened yet (not checked without a
+    period, e.g. a file parsed on its own)."""
+    if ctx.periode_fin is None:
+        return None
+    fin = ctx.periode_fin
+    return Problem(
+        pl.col(column) > pl.lit(fin),
+        column,
+        "date_apres_periode",
+        message(
+            "{} : « {} » est postérieure au dernier jour de la période du bilan ({}) ;"
+            " un bilan ne peut décrire que ce qui a déjà eu lieu.",
+            pl.lit(labels[column]),
+            pl.col(f"raw_{column}"),
+            pl.lit(fin.strftime("%d/%m/%Y")),
+        ),
+    )
+
+
+# Rule code (declared in pipelines/contract/rules.py) -> (labels, context, column of the
+# declared rule) -> its rows and French message, or None when it does not apply.
 ROW_CHECKS = {
+    "date_apres_periode": _after_period,
     "action_autre_partenaire": _other_partner,
     "sortie_avant_entree": _precedes(
         "date_sortie", "date_entree", "sortie_avant_entree", "la date d'entrée"

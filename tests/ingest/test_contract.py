@@ -184,3 +184,44 @@ def test_docs_reference_is_generated_from_the_contract():
     assert text == reference_markdown()
     # a line a person can check against section 2 of the contract
     assert "| `motif_sortie` | Motif de sortie | iff `date_sortie` | code |" in text
+
+
+def test_date_apres_periode_is_declared_once_and_applies_to_its_columns(
+    tmp_path, write_csv, partner_ctx
+):
+    import datetime as dt
+
+    ctx = dataclasses.replace(partner_ctx, periode_fin=dt.date(2025, 6, 30))  # report 2025-S1
+    seances = write_csv(
+        tmp_path / "seances.csv",
+        [
+            ["Identifiant", "Code action", "Date de séance", "Présence"],
+            ["P1", "EMP01", "30/06/2025", "present"],  # row 2: last day of 2025-S1, kept
+            ["P1", "EMP01", "01/07/2025", "present"],  # row 3: after the period, rejected
+        ],
+    )
+    report = parse_report(seances, "seances", ctx)
+    assert report.accepted["row_number"].to_list() == [2]
+    assert report.rejections.select("row_number", "colonne", "regle", "message").rows() == [
+        (
+            3,
+            "date_seance",
+            "date_apres_periode",
+            "Date de séance : « 01/07/2025 » est postérieure au dernier jour de la période du"
+            " bilan (30/06/2025) ; un bilan ne peut décrire que ce qui a déjà eu lieu.",
+        )
+    ]
+    # funding may lie in the future: an agreement of 2026 in a 2025-S1 report is kept
+    funding = write_csv(
+        tmp_path / "financements.csv",
+        [
+            FIN_HEADER,
+            ["EMP01", "2026", "region", "1000", "annuelle_aap", "01/01/2026", "31/12/2026"],
+        ],
+    )
+    assert parse_report(funding, "financements", ctx).rejections.is_empty()
+    participants = CONTRACT.kind("participants").row_rules
+    assert [r.column for r in participants if r.code == "date_apres_periode"] == [
+        "date_entree",
+        "date_sortie",
+    ]
