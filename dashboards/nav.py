@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from dashboards.data import SCOPE_TYPE_LABELS, SCOPE_TYPES
 
 REPORTS = "rapports"  # path placeholder: the validation reports, beside the site
+DEFAULT_SITE_TITLE = "Contrat de ville"  # the header's title when the contract has no label
 
 
 @dataclass(frozen=True)

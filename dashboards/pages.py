@@ -60,7 +60,7 @@ class SiteContext:
     def __init__(self, data: SiteData, reports_href: str | None):
         self.data = data
         self.reports_href = reports_href
-        self.title = data.contrat.get("libelle") or "Contrat de ville"
+        self.title = data.contrat.get("libelle") or nav.DEFAULT_SITE_TITLE
         parts = data.rows.partition_by("perimetre_type", "perimetre_code", as_dict=True)
         self.cells = {key: Cells(df) for key, df in parts.items()}
 

@@ -7,9 +7,8 @@ from dashboards.cells import Cell, Table
 from dashboards.data import SiteData
 from dashboards.format import format_date, format_number
 from indicators.registry import STATUTS
+from pipelines.ingest.report_html import KIND_LABELS
 from pipelines.publish.secret import RULES_FR
-
-FILE_KINDS = {"participants": "Participants", "seances": "Séances", "financements": "Financements"}
 
 
 def secret_rules(seuil: int | None) -> list[str]:
@@ -40,7 +39,7 @@ def _files_table(d: SiteData) -> Table | None:
         [
             Cell(r["nom"] or r["code_partenaire"] or "—"),
             Cell(r["periode"] or "—"),
-            Cell(FILE_KINDS.get(r["kind"], r["kind"] or "—")),
+            Cell(KIND_LABELS.get(r["kind"], r["kind"] or "—")),
             Cell(format_date(r["received_at"])),
             Cell(format_number(r["rows_accepted"] or 0), css="num"),
             Cell(format_number(r["rows_rejected"] or 0), css="num"),
