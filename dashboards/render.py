@@ -53,6 +53,7 @@ def environment() -> Environment:
         finalize=_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
+        keep_trailing_newline=True,  # pages end with a newline; included CSS stays whole
         auto_reload=False,  # templates do not change while a build runs
     )
     env.filters.update(
