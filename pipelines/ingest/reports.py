@@ -43,11 +43,11 @@ def write_validation_reports(
     site_dir: Path | None = None,
 ) -> list[Path]:
     """Write every file's report and index.html; `run_id` defaults to the latest run;
-    `site_dir` (linked from every page) defaults to the site's place in publish/ beside
-    `out_dir` (settings.publish_dirs)."""
+    `site_dir` (linked from every page) defaults to the site's folder beside `out_dir`, as
+    settings.publish_dirs lays out publish/ (also inside a folder built aside)."""
     out_dir = Path(out_dir)
     if site_dir is None:
-        site_dir = publish_dirs(out_dir.parent.parent)["site"]
+        site_dir = out_dir.parent / publish_dirs(Path())["site"].name
     libelle = con.sql("SELECT any_value(libelle) FROM ref.contrat").fetchall()[0][0]
     layout = Layout.between(out_dir, site_dir, libelle)
     files = con.sql(FILES_SQL).pl()
