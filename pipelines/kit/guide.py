@@ -1,26 +1,32 @@
-"""The French "Guide du partenaire" page: columns, codes, rules, naming and dropping files.
-Rendered with Jinja2 (autoescape on): reference texts are the officer's, never trusted."""
+"""The French "Guide du partenaire" page and the kit's index, rendered with the site's
+template set (dashboards/templates: partner_guide.html, partner_kit_index.html), so they
+share its header, navigation and style; reference texts are escaped by autoescape."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-import jinja2
-
+from dashboards.render import render
 from pipelines.contract import CONTRACT, Contract, codes_at
-from pipelines.ingest.report_html import CSS
+from pipelines.ingest.report_html import Layout
 from pipelines.kit.reference import KitReference
 from pipelines.kit.workbook import choices, required_text, rule_lines, template_name
 
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-)
+
+def layout_for(page_dir: Path, site_dir: Path, reports_dir: Path, title: str | None) -> Layout:
+    """Relative links from a kit page to the site, and from the site to the reports."""
+    to_site = Path(os.path.relpath(site_dir.resolve(), page_dir.resolve())).as_posix()
+    reports = Path(os.path.relpath(reports_dir.resolve(), site_dir.resolve())).as_posix()
+    return Layout(title or "Contrat de ville", to_site + "/", reports + "/index.html")
 
 
 def render_guide(
-    code_partenaire: str, nom: str, ref: KitReference, contract: Contract = CONTRACT
+    code_partenaire: str,
+    nom: str,
+    ref: KitReference,
+    layout: Layout,
+    contract: Contract = CONTRACT,
 ) -> str:
     actions = ref.actions_of(code_partenaire)
     partner_actions = [
@@ -34,9 +40,10 @@ def render_guide(
                 "name": column.name,
                 "required": required_text(column, kind),
                 "help": column.help or contract.types[column.type].help,
-                "codes": choices(column, partner_actions, ref, contract)
-                if column.type != "action"
-                else None,
+                # the actions are listed once, above the tables
+                "codes": None
+                if column.type == "action"
+                else choices(column, partner_actions, ref, contract),
             }
             for column in kind.columns
         ]
@@ -52,25 +59,28 @@ def render_guide(
             }
         )
     refusals = [contract.rule(c) for c in sorted(codes_at("scan") | codes_at("file"))]
-    warnings = [contract.rule(c) for c in sorted(codes_at("cross_file"))]
-    return _ENV.get_template("guide.html.j2").render(
+    title = f"Guide du partenaire – {nom or code_partenaire} ({code_partenaire})"
+    return render(
+        "partner_guide.html",
+        **layout.context(title, current=""),
         partner={"code": code_partenaire, "nom": nom or code_partenaire},
-        contrat=ref.contrat_libelle,
         version=contract.version,
         years=ref.years,
         example_year=ref.years[0],
         kinds=kinds,
         actions=partner_actions,
         refusals=[r for r in refusals if r.code != "erreur_traitement"],
-        warnings=warnings,
-        css=CSS,
+        warnings=[contract.rule(c) for c in sorted(codes_at("cross_file"))],
     )
 
 
-def render_index(ref: KitReference, guide: str) -> str:
+def render_index(ref: KitReference, guide: str, layout: Layout) -> str:
     partners = [
         (c, n or c) for c, n in ref.partenaires.select("code_partenaire", "nom").iter_rows()
     ]
-    return _ENV.get_template("index.html.j2").render(
-        contrat=ref.contrat_libelle, partners=partners, guide=guide, css=CSS
+    return render(
+        "partner_kit_index.html",
+        **layout.context(f"Kit partenaire – {ref.contrat_libelle}", current=""),
+        partners=partners,
+        guide=guide,
     )

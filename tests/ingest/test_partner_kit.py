@@ -222,11 +222,9 @@ def test_a_value_outside_a_drop_down_is_still_rejected(kit):
     write_validation_reports(con, root / "publish" / "rapports")
     (file_id,) = rows(con, "SELECT file_id FROM ingest.files")[0]
     page = (root / "publish" / "rapports" / f"{file_id}.html").read_text(encoding="utf-8")
-    assert (
-        "<dt>valeur_invalide</dt><dd>La valeur n&#x27;est pas un code admis ; dans une"
-        " colonne facultative (freins, prescripteur), elle est seulement ignorée, avec un"
-        " avertissement.</dd>"
-    ) in page
+    legend = page.split("Règles en cause", 1)[1]
+    assert legend.startswith('</h3>\n<dl class="regles"><dt>valeur_invalide</dt><dd>La valeur n')
+    assert "elle est seulement ignorée, avec un avertissement.</dd></dl>" in legend
 
 
 def test_guide_in_chromium_offline(tmp_path):
