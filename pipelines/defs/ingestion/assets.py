@@ -142,9 +142,13 @@ STAGING_CHECK_BATCH = 2_000_000
 @dg.asset_check(
     asset=lignes_en_vigueur,
     description="Les lignes en vigueur respectent les schémas pandera des trois types de fichier.",
+    blocking=True,
 )
 def schemas_pandera(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
-    """PUDL-style: validate lazily, report the failure cases instead of raising."""
+    """PUDL-style: validate lazily, report the failure cases instead of raising.
+
+    Blocking: rows the rules accepted that break the schema are a fault of the pipeline,
+    not of a partner, so nothing downstream is computed or published from them."""
     failures: dict[str, pl.DataFrame] = {}
     with warehouse.get_connection(context.log) as con:
         for kind, model in SCHEMAS.items():
