@@ -40,11 +40,6 @@ RECONSIDERED_RULES = frozenset(
         "taille_max",  # same limit, met by the reader
     }
 )
-CROSS_FILE_RULES = (
-    "seance_sans_inscription",
-    "entree_avant_debut_action",
-    "sortie_apres_fin_action",
-)
 
 
 @dataclass
@@ -307,9 +302,7 @@ def _staging_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         for kind in ("participants", "seances", "financements")
     }
     counts["cross_file_warnings"] = registry.fetch_one(
-        con,
-        "SELECT count(*) FROM ingest.warnings WHERE list_contains(?, regle)",
-        [list(CROSS_FILE_RULES)],
+        con, "SELECT count(*) FROM staging.cross_file_warnings"
     )[0]
     return counts
 
@@ -321,9 +314,6 @@ def build_staging(con: duckdb.DuckDBPyConnection, force: bool = False) -> dict[s
     Skipped (same result, `rebuilt` = 0) when none of its inputs changed since the last
     build, so a run with no new file costs nothing here.
     """
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS ingest.staging_state (inputs VARCHAR, built_at TIMESTAMP)"
-    )
     inputs = _staging_inputs(con)
     last = registry.fetch_one(con, "SELECT max(inputs) FROM ingest.staging_state")[0]
     if not force and last == inputs:

@@ -270,7 +270,7 @@ def test_second_run_changes_nothing(wh, write_csv):
     tables = (
         "ingest.files",
         "ingest.rejections",
-        "ingest.warnings",
+        "staging.file_warnings",
         "raw.participants",
         "raw.seances",
         "staging.participants",
@@ -286,7 +286,7 @@ def test_second_run_changes_nothing(wh, write_csv):
     assert before == {
         "ingest.files": 3,
         "ingest.rejections": 1,  # the duplicate row of participants.csv
-        "ingest.warnings": 1,  # P002's session without enrolment
+        "staging.file_warnings": 1,  # P002's session without enrolment
         "raw.participants": 1,
         "raw.seances": 2,
         "staging.participants": 1,
