@@ -15,6 +15,7 @@ import duckdb
 import polars as pl
 
 from indicators.registry import INDICATEURS, MODALITES
+from pipelines.publish.targets import write_published_targets
 from pipelines.warehouse import migrate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -186,6 +187,7 @@ def make_warehouse(path: Path) -> None:
             ("part_femmes", "qpv", "QN01405M", 60.0, 50.0, 35.5, "en_retard"),
         ],
     )  # fmt: skip
+    write_published_targets(con)  # the publication stage applies secrecy to the targets
     con.close()
 
 

@@ -30,8 +30,14 @@ def run_job(root, monkeypatch):
 
 
 def publication(root) -> dict[str, bytes]:
+    """Every file readers see under the public folders of publish/ (links followed)."""
     publish = root / "publish"
-    return tree(publish) if publish.exists() else {}
+    return {
+        f"{name}/{rel}": data
+        for name in ("tableaux-de-bord", "telechargements", "rapports")
+        if (publish / name).exists()
+        for rel, data in tree(publish / name).items()
+    }
 
 
 def test_a_bug_in_an_internal_step_fails_the_run_and_publishes_nothing(tmp_path, monkeypatch):
