@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines import settings
 from pipelines.ingest.errors import FileRefused
 from pipelines.ingest.headers import KIND_COLUMNS
 from pipelines.ingest.issues import empty_issues
@@ -27,7 +28,7 @@ from pipelines.ingest.rules import validate
 from pipelines.ingest.schemas import SCHEMAS, columns_of
 from pipelines.ingest.text import fold_header
 
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = settings.MAX_FILE_BYTES
 _KIND_PREFIXES = (
     ("participants", "participants"),
     ("participant", "participants"),

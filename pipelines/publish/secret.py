@@ -53,13 +53,15 @@ import polars as pl
 
 from indicators.registry import BY_CODE, MODALITES
 from pipelines.publish.recompute import fixed_unknowns
+from pipelines.settings import DEFAULT_SEUIL_SECRET
 
 # Public wording of the rule (methodology page, XLSX 'lisez-moi'); paragraphs split by a
 # blank line.
 RULES_FR = (
     "Une valeur n'est pas publiée (elle est notée « s », secret statistique) lorsqu'elle "
     "repose sur un effectif de personnes, de sorties ou de séances compris entre 1 et le "
-    "seuil du contrat moins un (seuil de 5 par défaut : effectifs de 1 à 4) : l'effectif "
+    f"seuil du contrat moins un (seuil de {DEFAULT_SEUIL_SECRET} par défaut : effectifs de 1 "
+    f"à {DEFAULT_SEUIL_SECRET - 1}) : l'effectif "
     "lui-même ; pour une part ou un taux, son numérateur, son dénominateur ou leur "
     "différence ; pour un coût, son dénominateur (secret primaire). Les montants de "
     "financement et les populations des quartiers prioritaires ne sont jamais secrets."
