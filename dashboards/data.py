@@ -106,9 +106,9 @@ def _files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         """SELECT f.code_partenaire, p.nom, f.periode, f.periode_rang, f.kind,
                   f.received_at, f.rows_accepted, f.rows_rejected,
                   -- every warning of the file, cross-file ones included, as its report counts
-                  (SELECT count(*) FROM staging.file_warnings w WHERE w.file_id = f.file_id)
-                      AS rows_warned
+                  coalesce(w.avertissements, 0) AS rows_warned
            FROM ingest.files f LEFT JOIN ref.partenaires p USING (code_partenaire)
+           LEFT JOIN staging.file_warning_counts w USING (file_id)
            WHERE f.in_force
            ORDER BY f.code_partenaire, f.periode_rang, f.kind"""
     ).pl()

@@ -47,7 +47,7 @@ LEFT JOIN ref.partenaires AS p ON p.code_partenaire = f.code_partenaire
 LEFT JOIN ingest.files AS cur
     ON cur.in_force AND cur.code_partenaire = f.code_partenaire
     AND cur.periode = f.periode AND cur.kind = f.kind
-LEFT JOIN (SELECT file_id, count(*) AS n FROM staging.file_warnings GROUP BY file_id) AS w
+LEFT JOIN (SELECT file_id, avertissements AS n FROM staging.file_warning_counts) AS w
     ON w.file_id = f.file_id
 ORDER BY f.arrival_seq DESC
 """
