@@ -13,10 +13,13 @@ refusing a good file.
 
 from __future__ import annotations
 
+import csv
 import re
+import zipfile
 from pathlib import Path
 
 import polars as pl
+import python_calamine
 
 from pipelines import settings
 from pipelines.ingest.errors import FileRefused
@@ -29,6 +32,10 @@ from pipelines.ingest.schemas import SCHEMAS, columns_of
 from pipelines.ingest.text import fold_header
 
 MAX_BYTES = settings.MAX_FILE_BYTES
+# What a partner's bytes can make the reading libraries raise (broken workbook or zip,
+# undecodable text, malformed CSV). Anything else raised while parsing is a fault of the
+# pipeline and propagates.
+PARTNER_READ_ERRORS = (python_calamine.CalamineError, zipfile.BadZipFile, UnicodeError, csv.Error)
 _KIND_PREFIXES = (
     ("participants", "participants"),
     ("participant", "participants"),
@@ -66,6 +73,13 @@ def parse_report(
         return _parse(Path(path), kind, ctx, max_bytes)
     except FileRefused as refused:
         return _refused(kind, refused.rule, refused.message)
+    except PARTNER_READ_ERRORS as exc:  # the readers map most of them already: a safety net
+        return _refused(
+            kind,
+            "illisible",
+            f"Le fichier est illisible ou endommagé ({type(exc).__name__}). Ré-enregistrez-le "
+            "depuis le tableur au format .xlsx ou .ods, ou en CSV UTF-8.",
+        )
 
 
 def _refused(kind: str, rule: str, message: str) -> ParsedReport:
