@@ -45,6 +45,7 @@ def cibles_publiees(context: dg.AssetExecutionContext, warehouse: Warehouse):
 @dg.asset(
     group_name=GROUP,
     kinds={"html", "plotly", "csv", "parquet"},
+    check_specs=[dg.AssetCheckSpec("publication_entiere", asset="publication")],
     pool="warehouse",
     deps=[
         dg.AssetKey(["marts", "indicateurs_publies"]),
@@ -61,11 +62,15 @@ def publication(context: dg.AssetExecutionContext, warehouse: Warehouse, data_ro
         built = publish_generation(
             publish, builders(con, context.run.run_id), label=context.run.run_id
         )
-    generation = current_generation(publish)
+        # Under the lock (no other run switches meanwhile): what readers reach through each
+        # public path must be this run's generation.
+        generation = current_generation(publish)
+        reached = {name: (publish / name).resolve().parent for name in built}
+        strays = sorted(name for name, gen in reached.items() if gen != generation)
     metadata = {
         f"{name}.{key}": value for name, outputs in built.items() for key, value in outputs.items()
     }
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
         metadata={
             **metadata,
             "generation": generation.name if generation else "",
@@ -74,4 +79,9 @@ def publication(context: dg.AssetExecutionContext, warehouse: Warehouse, data_ro
                 str(data_root.publish_dir("rapports") / "index.html")
             ),
         }
+    )
+    yield dg.AssetCheckResult(
+        check_name="publication_entiere",
+        passed=not strays,
+        metadata={"dossiers_hors_generation": ", ".join(strays) or "aucun"},
     )
