@@ -1,5 +1,6 @@
 """What the site reads from the warehouse: published indicators, reference names, the
-mid-term reading, the ingestion log. Nothing here reads partner files or staging rows."""
+mid-term reading, the ingestion log and each file's warning count. Nothing here reads
+partner files or staging rows."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dagster as dg
 import pandera.polars as pa
 import polars as pl
-from ops_kit import build_small_root, query, run_in_process, tree
+from ops_kit import build_small_root, publication, query, run_in_process
 
 from pipelines.ingest import schemas
 
@@ -27,17 +27,6 @@ def run_job(root, monkeypatch):
         if event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
             steps[event.step_key] = event.event_type_value == "STEP_SUCCESS"
     return result, steps
-
-
-def publication(root) -> dict[str, bytes]:
-    """Every file readers see under the public folders of publish/ (links followed)."""
-    publish = root / "publish"
-    return {
-        f"{name}/{rel}": data
-        for name in ("tableaux-de-bord", "telechargements", "rapports")
-        if (publish / name).exists()
-        for rel, data in tree(publish / name).items()
-    }
 
 
 def test_a_bug_in_an_internal_step_fails_the_run_and_publishes_nothing(tmp_path, monkeypatch):

@@ -12,10 +12,12 @@ import shutil
 
 from conftest import copy_inputs
 from ops_kit import (
+    PUBLIC_FOLDERS,
     archived_files,
     dagster_home,
     indicator_table,
     kill_when,
+    publication,
     query,
     run_cli,
     start_cli,
@@ -26,17 +28,7 @@ from pipelines import cli
 from pipelines.publish.generation import GENERATIONS, current_generation
 
 LATE_FILE = "MEFAC/2026-S1/participants_2026-S1.csv"  # arrives between the two kills
-PUBLIC = ("telechargements", "rapports", "tableaux-de-bord")  # in build order
-
-
-def publication(root) -> dict[str, bytes]:
-    """What readers see: every file under the public folders, links followed."""
-    return {
-        f"{name}/{rel}": data
-        for name in PUBLIC
-        if (root / "publish" / name).exists()
-        for rel, data in tree(root / "publish" / name).items()
-    }
+PUBLIC = PUBLIC_FOLDERS
 
 
 def generations_of_public_folders(root) -> set:
