@@ -24,7 +24,8 @@ from pipelines.contract.model import (
     ValueType,
 )
 from pipelines.contract.rules import RULES, codes_at
-from pipelines.contract.types import AGE_RANGE, BUDGET_YEARS, TYPES
+from pipelines.contract.types import BUDGET_YEARS, TYPES
+from pipelines.settings import AGE_RANGE  # fixed by the contract, defined once in settings
 
 CONTRACT = Contract(
     version="2", types=TYPES, domains=DOMAINS, kinds=KINDS, rules=RULES, booleans=BOOLEANS

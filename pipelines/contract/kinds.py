@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.contract.model import Column, Kind, RowRule
-from pipelines.contract.types import AGE_RANGE
+from pipelines.settings import AGE_RANGE
 
 ID_PARTICIPANT = Column(
     "id_participant",

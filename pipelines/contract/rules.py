@@ -86,12 +86,6 @@ _DECLARED = (
         "refus",
         "Une colonne obligatoire manque dans l'en-tête (20 premières lignes).",
     ),
-    Rule(
-        "erreur_traitement",
-        (FILE,),
-        "refus",
-        "Le fichier n'a pas pu être traité ; l'équipe évaluation examine le cas.",
-    ),
     # One row (pipelines/ingest/fields.py, rules.py, duplicates.py).
     Rule("valeur_manquante", (ROW,), "rejet", "Une colonne obligatoire est vide."),
     Rule(

@@ -10,7 +10,6 @@ import polars as pl
 from pipelines.contract.model import ValueType
 
 BUDGET_YEARS = (2000, 2100)  # plausible funding years
-AGE_RANGE = (14, 99)  # age at entry, inclusive (contract section 2)
 
 TYPES: dict[str, ValueType] = {
     t.name: t

@@ -69,7 +69,7 @@ def render_guide(
         example_year=ref.years[0],
         kinds=kinds,
         actions=partner_actions,
-        refusals=[r for r in refusals if r.code != "erreur_traitement"],
+        refusals=refusals,
         warnings=[contract.rule(c) for c in sorted(codes_at("cross_file"))],
     )
 

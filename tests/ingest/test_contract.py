@@ -11,10 +11,11 @@ from pathlib import Path
 import duckdb
 
 from pipelines.contract import CONTRACT, Code, Column, codes_at
-from pipelines.contract.ddl import SCHEMA_SQL, contract_ddl, generated_block
-from pipelines.ingest.load import SCAN_RULES
+from pipelines.contract.ddl import contract_ddl, layout, missing_columns_sql
+from pipelines.ingest.load import RECONSIDERED_RULES
 from pipelines.ingest.parse import parse_report
 from pipelines.ingest.rules import ROW_CHECKS
+from pipelines.warehouse import migrate
 
 REPO = Path(__file__).resolve().parents[2]
 FIN_HEADER = [
@@ -105,29 +106,30 @@ def test_a_column_added_to_a_copy_of_the_contract_is_read_stored_and_typed(
     # row 2 "oui" -> True; row 3 "peut-être" is no yes/no answer -> rejected as booleen_invalide
     assert report.accepted["cofinance"].to_list() == [True]
     assert report.rejections.select("row_number", "regle").rows() == [(3, "booleen_invalide")]
-    # the generated DDL stores it, and the accepted rows load into it
+    # the contract's DDL stores it, the accepted rows load into it, and a warehouse built
+    # by today's migrations is told the migration it needs
     con = duckdb.connect()
-    con.execute("CREATE SCHEMA raw; CREATE SCHEMA staging;")
-    con.execute(
-        contract_ddl(extended).replace(
-            "CREATE TABLE IF NOT EXISTS raw.financements", "CREATE TABLE raw.financements"
-        )
-    )
+    con.execute(contract_ddl(extended))
     accepted = report.accepted.to_arrow()  # noqa: F841 - read by DuckDB by name
     con.execute("INSERT INTO raw.financements SELECT 'f1', * FROM accepted")
     assert con.sql("SELECT cofinance FROM raw.financements").fetchall() == [(True,)]
+    migrated = duckdb.connect()
+    migrate(migrated)
+    assert missing_columns_sql(migrated, extended) == (
+        "ALTER TABLE raw.financements ADD COLUMN cofinance BOOLEAN;\n"
+        "ALTER TABLE staging.financements ADD COLUMN cofinance BOOLEAN;"
+    )
 
 
-def test_schema_sql_holds_the_ddl_generated_from_the_contract():
-    # After a change of columns: .venv/bin/python -m pipelines.contract.ddl
-    assert generated_block(SCHEMA_SQL.read_text(encoding="utf-8")) == contract_ddl()
-    con = duckdb.connect()
-    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-    columns = con.sql(
-        "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
-        "WHERE table_schema = 'raw' AND table_name = 'seances' ORDER BY ordinal_position"
-    ).fetchall()
-    assert columns == [
+def test_the_migrated_warehouse_has_the_tables_the_contract_implies():
+    # After adding a column: .venv/bin/python -m pipelines.contract.ddl prints the migration
+    migrated, declared = duckdb.connect(), duckdb.connect()
+    migrate(migrated)
+    declared.execute(contract_ddl())
+    assert layout(migrated) == layout(declared)
+    assert missing_columns_sql(migrated) == ""
+    seances = [row[2:] for row in layout(declared) if row[:2] == ("raw", "seances")]
+    assert seances == [
         ("file_id", "VARCHAR", "NO"),
         ("row_number", "INTEGER", "NO"),
         ("id_participant", "VARCHAR", "NO"),
@@ -162,10 +164,23 @@ def test_every_rule_code_the_code_raises_is_declared_once_with_its_stage():
     assert scan <= codes_at("scan")
     assert {"colonne_manquante", "fichier_vide", "illisible", "taille_max"} <= refusals
     assert refusals <= codes_at("file")
-    assert SCAN_RULES <= codes_at("scan")
-    # cross-file warnings: the codes the reset SQL reserves are those declared cross_file
-    reset = (ingest / "sql" / "05_cross_file_warnings_reset.sql").read_text()
-    assert set(re.findall(r"'([a-z_]+)'", reset)) == codes_at("cross_file")
+    assert RECONSIDERED_RULES <= codes_at("scan") | codes_at("file")
+    # cross-file warnings: the rule codes the SQL writes are those declared cross_file
+    sql = "".join(p.read_text() for p in (ingest / "sql").glob("0[67]_warn_*.sql"))
+    written = set(re.findall(r"'([a-z_]+_[a-z_]+)'", sql)) - {
+        "id_participant",
+        "date_entree",
+        "date_sortie",
+    }
+    assert (
+        written
+        == codes_at("cross_file")
+        == {
+            "seance_sans_inscription",
+            "entree_avant_debut_action",
+            "sortie_apres_fin_action",
+        }
+    )
     # every row rule of a kind is declared as a row rule and has its check
     for kind in CONTRACT.kinds.values():
         for rule in kind.row_rules:
