@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipelines.ingest.domains import codes_of
+
 ALL_SCOPES = ("contrat", "pilier", "partenaire", "action", "qpv")
 NO_QPV = ("contrat", "pilier", "partenaire", "action")
 
@@ -28,7 +30,8 @@ class Indicateur:
     numerateur: str  # French description of the numerator
     denominateur: str  # French description of the denominator ('' for counts)
     perimetres: tuple[str, ...]
-    ventilations: tuple[str, ...] = ("ensemble",)  # plus sexe / tranche_age at contrat scope
+    # breakdowns; those beyond 'ensemble' exist at the scopes of VENTILATION_PERIMETRES
+    ventilations: tuple[str, ...] = ("ensemble",)
     sql: str = ""  # file under indicators/sql/ that computes it
     # which kind of count the confidentiality rule checks: personnes | sorties | seances | none
     secret_base: str = "personnes"
@@ -68,7 +71,7 @@ INDICATEURS: tuple[Indicateur, ...] = (
         "personnes distinctes",
         "",
         ALL_SCOPES,
-        ("ensemble", "sexe", "tranche_age"),
+        ("ensemble", "sexe", "tranche_age", "residence", "niveau_formation", "frein"),
         sql="beneficiaires.sql",
     ),
     Indicateur(
@@ -79,6 +82,7 @@ INDICATEURS: tuple[Indicateur, ...] = (
         "personnes distinctes entrées",
         "",
         ALL_SCOPES,
+        ("ensemble", "prescripteur"),
         sql="beneficiaires.sql",
     ),
     _share(
@@ -140,6 +144,7 @@ INDICATEURS: tuple[Indicateur, ...] = (
         "séances avec présence",
         "séances programmées",
         NO_QPV,
+        ("ensemble", "residence"),
         sql="assiduite.sql",
         secret_base="seances",
     ),
@@ -163,6 +168,7 @@ INDICATEURS: tuple[Indicateur, ...] = (
         "sorties pour abandon",
         "sorties",
         NO_QPV,
+        ("ensemble", "residence"),
         sql="sorties.sql",
         secret_base="sorties",
     ),
@@ -175,7 +181,7 @@ INDICATEURS: tuple[Indicateur, ...] = (
         "sorties positives",
         "sorties",
         NO_QPV,
-        ("ensemble", "sexe", "tranche_age"),
+        ("ensemble", "sexe", "tranche_age", "residence", "niveau_formation"),
         sql="sorties.sql",
         secret_base="sorties",
     ),
@@ -187,6 +193,7 @@ INDICATEURS: tuple[Indicateur, ...] = (
         "sorties en emploi durable",
         "sorties",
         NO_QPV,
+        ("ensemble", "residence"),
         sql="sorties.sql",
         secret_base="sorties",
     ),
@@ -198,6 +205,7 @@ INDICATEURS: tuple[Indicateur, ...] = (
         "montants accordés",
         "",
         NO_QPV,
+        ("ensemble", "financeur"),
         sql="financements.sql",
         secret_base="none",
     ),
@@ -210,6 +218,21 @@ INDICATEURS: tuple[Indicateur, ...] = (
         "financement total",
         NO_QPV,
         sql="financements.sql",
+        secret_base="none",
+    ),
+    # (v2) agreements counted, not euros (the Quartiers 2030 target); conventions.sql
+    Indicateur(
+        "part_conventions_pluriannuelles",
+        "Part des conventions pluriannuelles (CPO), en nombre",
+        "Part des conventions de financement ayant une ligne dont l'année budgétaire tombe "
+        "dans la période qui sont des conventions pluriannuelles d'objectifs. Une "
+        "convention est identifiée par (action, financeur, type de convention, date de "
+        "début) : une CPO reprise chaque année compte une fois dans le cumul.",
+        "pourcentage",
+        "conventions pluriannuelles (CPO)",
+        "conventions de financement",
+        NO_QPV,
+        sql="conventions.sql",
         secret_base="none",
     ),
     Indicateur(
@@ -272,11 +295,89 @@ INDICATEURS: tuple[Indicateur, ...] = (
 
 BY_CODE = {i.code: i for i in INDICATEURS}
 
-# Breakdowns beyond 'ensemble' exist only at contract scope (contract section 4).
 MODALITES = {
     "ensemble": ("ensemble",),
     "sexe": ("F", "H"),
     "tranche_age": ("moins_26", "26_49", "50_plus"),
+    # (v2) breakdowns of data contract section 4
+    "residence": ("qpv", "hors_qpv"),
+    "niveau_formation": codes_of("niveau_formation"),
+    "frein": (*codes_of("freins"), "aucun"),  # aucun: no barrier given
+    "prescripteur": (*codes_of("prescripteur"), "non_renseigne"),
+    "financeur": codes_of("financeur"),
+}
+
+# Scope types where each breakdown exists (data contract section 4).
+VENTILATION_PERIMETRES: dict[str, tuple[str, ...]] = {
+    "ensemble": ALL_SCOPES,
+    "sexe": ("contrat",),
+    "tranche_age": ("contrat",),
+    "residence": ("contrat", "pilier"),
+    "niveau_formation": ("contrat",),
+    "frein": ("contrat",),
+    "prescripteur": ("contrat",),
+    "financeur": NO_QPV,
+}
+
+# A person with two barriers counts under both: frein modalities are not a partition of
+# 'ensemble' (confidentiality must not treat them as a sum).
+NON_ADDITIVES = frozenset({"frein"})
+
+VENTILATION_LIBELLES = {
+    "ensemble": "Ensemble",
+    "sexe": "Sexe",
+    "tranche_age": "Tranche d'âge",
+    "residence": "Lieu de résidence",
+    "niveau_formation": "Niveau de formation",
+    "frein": "Frein déclaré",
+    "prescripteur": "Prescripteur",
+    "financeur": "Financeur",
+}
+
+# French label of every modality, keyed by (ventilation, modalite).
+MODALITE_LIBELLES: dict[tuple[str, str], str] = {
+    ("ensemble", "ensemble"): "Ensemble",
+    ("sexe", "F"): "Femmes",
+    ("sexe", "H"): "Hommes",
+    ("tranche_age", "moins_26"): "Moins de 26 ans",
+    ("tranche_age", "26_49"): "26 à 49 ans",
+    ("tranche_age", "50_plus"): "50 ans et plus",
+    ("residence", "qpv"): "Résidents d'un QPV",
+    ("residence", "hors_qpv"): "Hors QPV",
+    ("niveau_formation", "sans_diplome"): "Sans diplôme",
+    ("niveau_formation", "cap_bep"): "CAP ou BEP",
+    ("niveau_formation", "bac"): "Baccalauréat",
+    ("niveau_formation", "bac_plus_2"): "Bac + 2",
+    ("niveau_formation", "bac_plus_3_et_plus"): "Bac + 3 et plus",
+    ("frein", "langue"): "Langue",
+    ("frein", "mobilite"): "Mobilité",
+    ("frein", "financier"): "Difficultés financières",
+    ("frein", "sante"): "Santé",
+    ("frein", "numerique"): "Numérique",
+    ("frein", "administratif"): "Démarches administratives",
+    ("frein", "garde_enfants"): "Garde d'enfants",
+    ("frein", "logement"): "Logement",
+    ("frein", "qualification"): "Qualification",
+    ("frein", "aucun"): "Aucun frein déclaré",
+    ("prescripteur", "france_travail"): "France Travail",
+    ("prescripteur", "mission_locale"): "Mission locale",
+    ("prescripteur", "ccas"): "CCAS",
+    ("prescripteur", "plie"): "PLIE",
+    ("prescripteur", "spontane"): "Candidature spontanée",
+    ("prescripteur", "autre"): "Autre prescripteur",
+    ("prescripteur", "non_renseigne"): "Non renseigné",
+    ("financeur", "etat_bop147"): "État – crédits spécifiques (BOP 147)",
+    ("financeur", "etat_droit_commun"): "État – droit commun",
+    ("financeur", "region"): "Région",
+    ("financeur", "departement"): "Département",
+    ("financeur", "epci"): "Intercommunalité (EPCI)",
+    ("financeur", "commune"): "Commune",
+    ("financeur", "caf"): "CAF",
+    ("financeur", "fse"): "Fonds social européen (FSE)",
+    ("financeur", "bailleur"): "Bailleur social",
+    ("financeur", "france_travail"): "France Travail",
+    ("financeur", "prive"): "Financeur privé",
+    ("financeur", "autre"): "Autre financeur",
 }
 
 STATUTS = {

@@ -102,3 +102,9 @@ CREATE TABLE IF NOT EXISTS marts.indicateurs (
     valeur DOUBLE, numerateur DOUBLE, denominateur DOUBLE, unite VARCHAR NOT NULL,
     PRIMARY KEY (code_indicateur, periode, perimetre_type, perimetre_code, ventilation, modalite)
 );
+-- (v2) Distinct people behind the sessions of each taux_assiduite row (confidentiality).
+CREATE TABLE IF NOT EXISTS marts.assiduite_personnes (
+    code_indicateur VARCHAR NOT NULL, periode VARCHAR NOT NULL,
+    perimetre_type VARCHAR NOT NULL, perimetre_code VARCHAR NOT NULL,
+    ventilation VARCHAR NOT NULL, modalite VARCHAR NOT NULL, personnes BIGINT NOT NULL
+);
