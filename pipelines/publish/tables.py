@@ -18,7 +18,12 @@ import polars as pl
 import xlsxwriter
 
 from indicators.registry import INDICATEURS, STATUTS
-from pipelines.publish.secret import RULES_FR, Hierarchy, apply_confidentiality
+from pipelines.publish.secret import (
+    PEOPLE_COLUMN,
+    RULES_FR,
+    Hierarchy,
+    apply_confidentiality,
+)
 from pipelines.safe_text import neutralise, neutralise_frame
 
 PUBLISHED_TABLE = "marts.indicateurs_publies"
@@ -92,7 +97,15 @@ COLUMNS_FR = {
 
 def build_published_table(con) -> pl.DataFrame:
     """marts.indicateurs with confidentiality applied, labels, targets and vintage."""
-    indicateurs = con.sql("SELECT * FROM marts.indicateurs").pl()
+    indicateurs = con.sql(
+        f"""
+        SELECT i.*, CAST(p.personnes AS DOUBLE) AS {PEOPLE_COLUMN}
+        FROM marts.indicateurs AS i
+        LEFT JOIN marts.assiduite_personnes AS p
+            USING (code_indicateur, periode, perimetre_type, perimetre_code, ventilation,
+                   modalite)
+        """
+    ).pl()
     protected = apply_confidentiality(indicateurs, _seuil(con), Hierarchy.from_db(con))
     labels = pl.DataFrame(
         {
