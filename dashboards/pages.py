@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from dashboards.data import PILIER_LABELS, SCOPE_TYPE_LABELS, SCOPE_TYPES, Scope, SiteData
+from dashboards.equity import NAV as EQUITY_NAV
 from dashboards.format import format_date, format_number, format_size
 from dashboards.html import Cell, NavGroup, NavLink, esc, href, page, table
 from dashboards.sections import (
@@ -69,6 +70,7 @@ class SiteContext:
         for t in SCOPE_TYPES:
             links = tuple(NavLink(s.label, s.path) for s in self.data.scopes[t])
             items.append(NavGroup(SCOPE_TYPE_LABELS[t][1], links))
+        items.append(NavGroup("Analyses", tuple(NavLink(t, p) for t, p in EQUITY_NAV)))
         items += [NavLink("Téléchargements", "telechargements.html")]
         items += [NavLink("Méthodologie", "methodologie.html")]
         if self.reports_href:

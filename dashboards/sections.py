@@ -50,8 +50,8 @@ GROUPS = (
     ChartGroup("sorties", "Nombre de sorties", ("sorties",), "bar"),
     ChartGroup("financement", "Financement total", ("financement_total",), "bar"),
     ChartGroup("structure", "Structure et durabilité du financement",
-               ("part_pluriannuel", "part_credits_specifiques", "part_premier_financeur",
-                "part_financement_securise_n1"), "line"),
+               ("part_pluriannuel", "part_conventions_pluriannuelles", "part_credits_specifiques",
+                "part_premier_financeur", "part_financement_securise_n1"), "line"),
     ChartGroup("couts", "Coûts", ("cout_par_beneficiaire", "cout_par_sortie_positive"), "line"),
 )  # fmt: skip
 

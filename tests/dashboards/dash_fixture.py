@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from indicators.registry import INDICATEURS, MODALITES
+from indicators.registry import INDICATEURS, MODALITES, VENTILATION_PERIMETRES
 
 REPO = Path(__file__).resolve().parents[2]
 CONTRAT = "CV-CAEN"
@@ -76,6 +76,11 @@ PAGES = {  # page -> charts, counted by hand from the fixture
     "action/A3.html": 7,
     "qpv/QN01404M.html": 3,  # people, profile, coverage
     "qpv/QN01405M.html": 3,
+    # (v2) one comparison chart per period (2024, 2025, cumul)
+    "comparaison.html": 3,
+    "qpv.html": 3,  # contract and the 2 piliers have residence rows
+    "publics.html": 3,  # education level, barrier, referrer
+    "financeurs.html": 2,  # funders by year, multi-year and secured shares
     "telechargements.html": 0,
     "methodologie.html": 0,
 }
@@ -117,7 +122,7 @@ def published_rows() -> list[tuple]:
         libelle = LIBELLE_NOUVEAUX if ind.code == "nouveaux_entrants" else ind.libelle
         for t in ind.perimetres:
             for s, (code, label) in enumerate(_scopes()[t].items()):
-                vents = ind.ventilations if t == "contrat" else ("ensemble",)
+                vents = [v for v in ind.ventilations if t in VENTILATION_PERIMETRES[v]]
                 cells = [(v, m) for v in vents for m in MODALITES[v]]
                 for p, periode in enumerate(PERIODES):
                     for v, m in cells:
