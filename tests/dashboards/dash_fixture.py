@@ -45,6 +45,9 @@ HAND = {
     ("financement_total", "action", "A1", "2025", E, E): 1250.0,
     ("taux_couverture_qpv", "qpv", "QN01404M", "2025", E, E): 12.34,
     ("cout_par_sortie_positive", "action", "A2", "2024", E, E): None,  # undefined, not secret
+    # (v2) QPV page: 38.5 % of QPV residents' exits are positive against 45 % -> -6.5 points
+    ("taux_sorties_positives", "contrat", CONTRAT, "2025", "residence", "qpv"): 38.5,
+    ("taux_sorties_positives", "contrat", CONTRAT, "2025", "residence", "hors_qpv"): 45.0,
 }
 SECRET = {
     ("beneficiaires_uniques", "action", "A3", "2024", E, E),
@@ -54,6 +57,7 @@ SECRET = {
     ("part_femmes", "qpv", "QN01405M", "2025", E, E),
     ("beneficiaires_uniques", "contrat", CONTRAT, "2024", "tranche_age", "50_plus"),
     ("beneficiaires_uniques", "contrat", CONTRAT, "2024", "tranche_age", "26_49"),
+    ("taux_assiduite", "contrat", CONTRAT, "2025", "residence", "hors_qpv"),  # (v2) gap: s
 }
 # contract targets: code -> (cible, annee_cible, {periode: (attendue, statut)})
 TARGETS = {
