@@ -77,7 +77,10 @@ def _freins(rng: np.random.Generator, n: int) -> pl.Series:
     j = (i + rng.integers(1, len(codes), n)) % len(codes)  # another barrier
     k = rng.choice(np.array([0, 1, 2]), n, p=[0.4, 0.4, 0.2])
     two = np.char.add(np.char.add(codes[i], ";"), codes[j])
-    return pl.Series("freins", np.where(k == 0, None, np.where(k == 1, codes[i], two)))
+    one_or_two = pl.Series(np.where(k == 1, codes[i], two).astype(str))
+    return pl.select(
+        freins=pl.when(pl.Series(k) == 0).then(None).otherwise(pl.lit(one_or_two))
+    ).to_series()
 
 
 def generate_staging(
@@ -129,9 +132,11 @@ def generate_staging(
             "report_order": rng.integers(1, 9, n_enr),
             # (v2) 0 to 2 barriers (40 % none), a referrer for 80 % of enrolments
             "freins": _freins(rng, n_enr),
-            "prescripteur": np.where(
-                rng.random(n_enr) < 0.8, rng.choice(np.array(PRESCRIPTEURS), n_enr), None
-            ),
+            "prescripteur": pl.select(
+                pl.when(pl.Series(rng.random(n_enr) < 0.8))
+                .then(pl.lit(pl.Series(rng.choice(np.array(PRESCRIPTEURS), n_enr).astype(str))))
+                .otherwise(None)
+            ).to_series(),
         }
     ).unique(["id_participant", "code_action", "date_entree"], keep="first")
     enr = enr.with_columns(

@@ -383,8 +383,7 @@ def _members(df: pl.DataFrame, occ: pl.DataFrame, cells: pl.DataFrame, h: Hierar
         & (pl.col("ventilation") != "ensemble")
         & _is_additive()
     )
-    piliers = links.filter(pl.col("parent_t") == "contrat") if links.height else links
-    piliers = piliers.filter(pl.col("child_t") == "pilier") if links.height else links
+    piliers = links.filter((pl.col("child_t") == "pilier") & (pl.col("parent_t") == "contrat"))
     if by_pilier.height and piliers.height:
         keys = by_pilier.select("measure", "periode", "ventilation", "modalite").unique()
         grid = keys.join(piliers.select("child", "parent"), how="cross")
