@@ -9,12 +9,13 @@
 -- (same transaction as marts.indicateurs; rows without sessions are absent = 0 people): an
 -- attendance rate is secret when 1 to seuil_secret - 1 people stand behind its sessions
 -- (data contract section 5).
--- Speed: the 20M-row table is read once, grouped per (person, action, year, inside the
+-- Speed: the 20M-row table is read once and grouped per (person, action, year, inside the
 -- contract's dates); only the rare person-action pairs whose enrolments disagree on
--- residence are resolved session by session (ASOF join on date_entree).
+-- residence are read again session by session (ASOF join on date_entree). People are
+-- numbered by their id_personne (02_inscriptions.sql), so the counts group on integers.
 CREATE OR REPLACE TEMP TABLE ind_seances AS
 WITH residences AS (
-    SELECT id_participant, code_action,
+    SELECT id_participant, code_action, min(id_personne) AS personne,
         arg_min(reside_qpv, date_entree) AS premiere,
         bool_and(reside_qpv) = bool_or(reside_qpv) AS unique_residence
     FROM ind_inscriptions
@@ -28,7 +29,7 @@ par_personne AS (
     GROUP BY ALL
 ),
 simples AS (
-    SELECT p.*, r.premiere AS reside_qpv
+    SELECT p.*, r.premiere AS reside_qpv, r.personne
     FROM par_personne AS p
     LEFT JOIN residences AS r USING (id_participant, code_action)
     WHERE r.unique_residence IS DISTINCT FROM FALSE
@@ -36,7 +37,7 @@ simples AS (
 ambigues AS (
     SELECT s.id_participant, s.code_action, year(s.date_seance) AS annee,
         s.date_seance >= c.date_debut AS dans_contrat,
-        coalesce(e.reside_qpv, r.premiere) AS reside_qpv,
+        coalesce(e.reside_qpv, r.premiere) AS reside_qpv, r.personne,
         count(*) AS seances, count(*) FILTER (s.presence = 'present') AS presentes
     FROM staging.seances AS s
     JOIN residences AS r
@@ -47,50 +48,91 @@ ambigues AS (
         ON e.id_participant = s.id_participant AND e.code_action = s.code_action
         AND s.date_seance >= e.date_entree
     GROUP BY ALL
+),
+toutes AS (
+    SELECT * FROM simples
+    UNION ALL BY NAME
+    SELECT * FROM ambigues
+),
+-- people with no enrolment in the session's action (warnings): their number from another
+-- enrolment, else a new negative one (id_personne of 02_inscriptions.sql is >= 1)
+orphelins AS (
+    SELECT o.id_participant, min(i.id_personne) AS personne
+    FROM (SELECT DISTINCT id_participant FROM toutes WHERE personne IS NULL) AS o
+    LEFT JOIN ind_inscriptions AS i USING (id_participant)
+    GROUP BY ALL
+),
+numeros AS (
+    SELECT id_participant,
+        coalesce(personne, -row_number() OVER (ORDER BY id_participant)) AS personne
+    FROM orphelins
 )
-SELECT id_participant, code_action, annee, dans_contrat,
-    CASE reside_qpv WHEN TRUE THEN 'qpv' WHEN FALSE THEN 'hors_qpv' END AS residence,
-    seances, presentes
-FROM simples
-UNION ALL
-SELECT id_participant, code_action, annee, dans_contrat,
-    CASE reside_qpv WHEN TRUE THEN 'qpv' WHEN FALSE THEN 'hors_qpv' END,
-    seances, presentes
-FROM ambigues;
+SELECT coalesce(t.personne, n.personne) AS personne, t.code_action, t.annee, t.dans_contrat,
+    CASE t.reside_qpv WHEN TRUE THEN 'qpv' WHEN FALSE THEN 'hors_qpv' END AS residence,
+    t.seances, t.presentes
+FROM toutes AS t
+LEFT JOIN numeros AS n ON t.personne IS NULL AND n.id_participant = t.id_participant;
 
--- sessions of each period (years: the whole calendar year; cumul: from the contract's start)
-CREATE OR REPLACE TEMP TABLE ind_seances_perimetres AS
-SELECT per.periode, ap.perimetre_type, ap.perimetre_code, s.id_participant, s.residence,
+-- sessions of each period (years: the whole calendar year; cumul: from the contract's
+-- start), one row per (period, action, person, residence)
+CREATE OR REPLACE TEMP TABLE ind_seances_periodes AS
+SELECT per.periode, s.code_action, s.personne, s.residence,
     sum(s.seances) AS seances, sum(s.presentes) AS presentes
 FROM ind_seances AS s
 JOIN ind_periodes AS per
     ON s.annee BETWEEN year(per.debut) AND year(per.fin) AND (per.annuelle OR s.dans_contrat)
-JOIN ind_action_perimetres AS ap USING (code_action)
 GROUP BY ALL;
 
 DELETE FROM marts.assiduite_personnes;
 
+-- distinct people: one row per (period, scope, person) first, then counted (cheaper than
+-- count(DISTINCT) per group)
 INSERT INTO marts.assiduite_personnes
-SELECT 'taux_assiduite' AS code_indicateur, periode, perimetre_type, perimetre_code,
-    'ensemble' AS ventilation, 'ensemble' AS modalite,
-    count(DISTINCT id_participant) AS personnes
-FROM ind_seances_perimetres
+WITH par_perimetre AS (
+    SELECT s.periode, ap.perimetre_type, ap.perimetre_code, s.personne, s.residence
+    FROM ind_seances_periodes AS s
+    JOIN ind_action_perimetres AS ap USING (code_action)
+),
+ensemble AS (
+    SELECT periode, perimetre_type, perimetre_code, personne
+    FROM par_perimetre
+    GROUP BY ALL
+),
+residence AS (
+    SELECT periode, perimetre_type, perimetre_code, residence, personne
+    FROM par_perimetre
+    WHERE residence IS NOT NULL AND perimetre_type IN ('contrat', 'pilier')
+    GROUP BY ALL
+)
+SELECT 'taux_assiduite', periode, perimetre_type, perimetre_code, 'ensemble', 'ensemble',
+    count(*)
+FROM ensemble
 GROUP BY ALL
 UNION ALL
 SELECT 'taux_assiduite', periode, perimetre_type, perimetre_code, 'residence', residence,
-    count(DISTINCT id_participant)
-FROM ind_seances_perimetres
-WHERE residence IS NOT NULL AND perimetre_type IN ('contrat', 'pilier')
+    count(*)
+FROM residence
 GROUP BY ALL;
 
 INSERT INTO ind_valeurs
+WITH par_action AS (
+    SELECT periode, code_action, residence, sum(presentes) AS presentes,
+        sum(seances) AS seances
+    FROM ind_seances_periodes
+    GROUP BY ALL
+),
+avec_perimetre AS (
+    SELECT p.*, ap.perimetre_type, ap.perimetre_code
+    FROM par_action AS p
+    JOIN ind_action_perimetres AS ap USING (code_action)
+)
 SELECT 'taux_assiduite', periode, perimetre_type, perimetre_code, 'ensemble', 'ensemble',
     sum(presentes), sum(seances)
-FROM ind_seances_perimetres
+FROM avec_perimetre
 GROUP BY ALL
 UNION ALL
 SELECT 'taux_assiduite', periode, perimetre_type, perimetre_code, 'residence', residence,
     sum(presentes), sum(seances)
-FROM ind_seances_perimetres
+FROM avec_perimetre
 WHERE residence IS NOT NULL AND perimetre_type IN ('contrat', 'pilier')
 GROUP BY ALL;
