@@ -70,6 +70,7 @@ class SiteContext:
             links = tuple(NavLink(s.label, s.path) for s in self.data.scopes[t])
             items.append(NavGroup(SCOPE_TYPE_LABELS[t][1], links))
         items += [NavLink("Téléchargements", "telechargements.html")]
+        items += [NavLink("Revues", "revues.html")]
         items += [NavLink("Méthodologie", "methodologie.html")]
         if self.reports_href:
             items.append(NavLink("Rapports de validation", self.reports_href))
@@ -251,6 +252,11 @@ def downloads_page(ctx: SiteContext, files: list[tuple[str, int]]) -> Page:
         f"{table('Définitions des indicateurs', header, defs, css='wide defs')}</section>"
     )
     return ctx.render("telechargements.html", "Téléchargements", body, 0)
+
+
+def revues_page(ctx: SiteContext, body: str) -> Page:
+    """Frozen review packs (body built by pipelines.revue.catalogue from publish/revues/)."""
+    return ctx.render("revues.html", "Revues", body, 0)
 
 
 def methodology_page(ctx: SiteContext) -> Page:

@@ -21,6 +21,7 @@ from dashboards.pages import (
     downloads_page,
     index_page,
     methodology_page,
+    revues_page,
     scope_page,
 )
 from pipelines.fsutil import staged_dir
@@ -64,15 +65,35 @@ def _reports_href(reports_dir: Path | None, out_dir: Path) -> str | None:
     return Path(os.path.relpath(Path(reports_dir).resolve() / "index.html", out_dir)).as_posix()
 
 
+def _revues_body(revues_dir: Path | None, out_dir: Path) -> str:
+    from pipelines.revue.catalogue import revues_body  # the review packs, beside the site
+
+    return (
+        revues_body(Path(revues_dir), out_dir)
+        if revues_dir
+        else revues_body(out_dir.parent / "revues", out_dir)
+    )
+
+
 def render_pages(
-    con: duckdb.DuckDBPyConnection, reports_href: str | None, downloads: list[tuple[str, int]]
+    con: duckdb.DuckDBPyConnection,
+    reports_href: str | None,
+    downloads: list[tuple[str, int]],
+    revues: str = "",
 ) -> list[Page]:
     ctx = SiteContext(site_data.load(con), reports_href)
     pages = [index_page(ctx)]
     for t in ("contrat", *site_data.SCOPE_TYPES):
         pages += [scope_page(ctx, s) for s in ctx.data.scopes[t]]
-    pages += [downloads_page(ctx, downloads), methodology_page(ctx)]
+    pages += [downloads_page(ctx, downloads), revues_page(ctx, revues), methodology_page(ctx)]
     return pages
+
+
+def revues_page_html(con: duckdb.DuckDBPyConnection, site_dir: Path, dirs: dict[str, Path]) -> str:
+    """The Revues page alone, for a pack frozen between two runs."""
+    site_dir = Path(site_dir).resolve()
+    ctx = SiteContext(site_data.load(con), _reports_href(dirs.get("rapports"), site_dir))
+    return revues_page(ctx, _revues_body(dirs.get("revues"), site_dir)).html
 
 
 def build_site(
@@ -80,15 +101,17 @@ def build_site(
     out_dir: Path,
     reports_dir: Path | None = None,
     downloads_dir: Path | None = None,
+    revues_dir: Path | None = None,
 ) -> SiteSummary:
     """Build the site from marts.indicateurs_publies (+ ref.*, ingest.files, cibles_suivi)
-    into `out_dir`; link the validation reports (beside the site) and copy the downloads to
-    `telechargements/`."""
+    into `out_dir`; link the validation reports and the frozen review packs (beside the
+    site, `revues_dir` defaults to `../revues`) and copy the downloads to `telechargements/`."""
     out_dir = Path(out_dir).resolve()
     with staged_dir(out_dir) as build:
         _write_assets(build)
         downloads = _copy_downloads(downloads_dir, build)
-        pages = render_pages(con, _reports_href(reports_dir, out_dir), downloads)
+        revues = _revues_body(revues_dir, out_dir)
+        pages = render_pages(con, _reports_href(reports_dir, out_dir), downloads, revues)
         for p in pages:
             target = build / p.path
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -44,4 +44,6 @@ def publish_dirs(root: Path) -> dict[str, Path]:
         "site": publish / "tableaux-de-bord",
         "telechargements": publish / "telechargements",
         "rapports": publish / "rapports",
+        # frozen review packs: written once by `make revue`, never by a run
+        "revues": publish / "revues",
     }

@@ -77,6 +77,7 @@ PAGES = {  # page -> charts, counted by hand from the fixture
     "qpv/QN01404M.html": 3,  # people, profile, coverage
     "qpv/QN01405M.html": 3,
     "telechargements.html": 0,
+    "revues.html": 0,  # the frozen review packs (none in this fixture)
     "methodologie.html": 0,
 }
 

@@ -78,6 +78,7 @@ def tableaux_de_bord(context: dg.AssetExecutionContext, warehouse: Warehouse, da
             target,
             reports_dir=data_root.publish_dir("rapports"),
             downloads_dir=data_root.publish_dir("telechargements"),
+            revues_dir=data_root.publish_dir("revues"),
         )
     return dg.MaterializeResult(
         metadata={
