@@ -65,26 +65,23 @@ def _reports_href(reports_dir: Path | None, out_dir: Path) -> str | None:
     return Path(os.path.relpath(Path(reports_dir).resolve() / "index.html", out_dir)).as_posix()
 
 
-def _revues_body(revues_dir: Path | None, out_dir: Path) -> str:
-    from pipelines.revue.catalogue import revues_body  # the review packs, beside the site
+def _revues(revues_dir: Path | None, out_dir: Path) -> dict:
+    from pipelines.revue.catalogue import revues_context  # the review packs, beside the site
 
-    return (
-        revues_body(Path(revues_dir), out_dir)
-        if revues_dir
-        else revues_body(out_dir.parent / "revues", out_dir)
-    )
+    return revues_context(Path(revues_dir) if revues_dir else out_dir.parent / "revues", out_dir)
 
 
 def render_pages(
     con: duckdb.DuckDBPyConnection,
     reports_href: str | None,
     downloads: list[tuple[str, int]],
-    revues: str = "",
+    revues: dict | None = None,
 ) -> list[Page]:
     ctx = SiteContext(site_data.load(con), reports_href)
     pages = [index_page(ctx)]
     for t in ("contrat", *site_data.SCOPE_TYPES):
         pages += [scope_page(ctx, s) for s in ctx.data.scopes[t]]
+    revues = revues or {"packs": [], "comparisons": [], "base": "../revues"}
     pages += [downloads_page(ctx, downloads), revues_page(ctx, revues), methodology_page(ctx)]
     return pages
 
@@ -93,7 +90,7 @@ def revues_page_html(con: duckdb.DuckDBPyConnection, site_dir: Path, dirs: dict[
     """The Revues page alone, for a pack frozen between two runs."""
     site_dir = Path(site_dir).resolve()
     ctx = SiteContext(site_data.load(con), _reports_href(dirs.get("rapports"), site_dir))
-    return revues_page(ctx, _revues_body(dirs.get("revues"), site_dir)).html
+    return revues_page(ctx, _revues(dirs.get("revues"), site_dir)).html
 
 
 def build_site(
@@ -110,7 +107,7 @@ def build_site(
     with staged_dir(out_dir) as build:
         _write_assets(build)
         downloads = _copy_downloads(downloads_dir, build)
-        revues = _revues_body(revues_dir, out_dir)
+        revues = _revues(revues_dir, out_dir)
         pages = render_pages(con, _reports_href(reports_dir, out_dir), downloads, revues)
         for p in pages:
             target = build / p.path

@@ -7,10 +7,6 @@ import json
 import os
 from pathlib import Path
 
-from markupsafe import Markup
-
-from pipelines.revue.templating import render
-
 MILLESIME = "millesime.json"
 COMPARISONS = "comparaisons"
 
@@ -44,15 +40,13 @@ def list_comparisons(revues: Path) -> list[str]:
     return sorted(p.name for p in folder.glob("*.html") if not p.name.startswith("."))
 
 
-def revues_body(revues: Path, from_dir: Path) -> Markup:
-    """Body of the Revues page for a page living in `from_dir` (links are relative)."""
+def revues_context(revues: Path, from_dir: Path) -> dict:
+    """What dashboards/templates/revues.html shows, for a page living in `from_dir`
+    (links are relative: the packs live beside the site, under publish/revues/)."""
     rel = Path(os.path.relpath(Path(revues).resolve(), Path(from_dir).resolve())).as_posix()
-    return Markup(
-        render(
-            "revues.html.j2",
-            packs=list(reversed(list_packs(revues))),
-            comparisons=list_comparisons(revues),
-            base=rel,
-            comparisons_dir=COMPARISONS,
-        )
-    )
+    return {
+        "packs": list(reversed(list_packs(revues))),
+        "comparisons": list_comparisons(revues),
+        "base": rel,
+        "comparisons_dir": COMPARISONS,
+    }

@@ -7,6 +7,7 @@ and a chart that resized itself while printing could be caught half-drawn.
 from __future__ import annotations
 
 import plotly.io as pio
+from markupsafe import Markup
 
 from dashboards.charts import CONFIG, HEIGHT, Series, trend_figure
 from pipelines.revue.content import ReviewData
@@ -15,11 +16,11 @@ PRINT_WIDTH = 660  # px: A4 (210 mm) minus 2 x 16 mm margins at 96 dpi, minus a 
 PRINT_CONFIG = {**CONFIG, "responsive": False, "displayModeBar": False}
 
 
-def chart_html(fig: dict, div_id: str) -> str:
+def chart_html(fig: dict, div_id: str) -> Markup:
     n = len(fig["data"])
     height = HEIGHT + (26 * ((n + 1) // 2) if n > 1 else 0)
     fig["layout"].update(height=height, width=PRINT_WIDTH, autosize=False)
-    return pio.to_html(
+    html = pio.to_html(
         fig,
         config=PRINT_CONFIG,
         include_plotlyjs=False,
@@ -29,9 +30,10 @@ def chart_html(fig: dict, div_id: str) -> str:
         default_height=f"{height}px",
         default_width=f"{PRINT_WIDTH}px",
     )
+    return Markup(html)  # Plotly's own markup; the labels inside are escaped by trend_figure
 
 
-def trend_chart(d: ReviewData, code: str, ptype: str, pcode: str, div_id: str) -> str:
+def trend_chart(d: ReviewData, code: str, ptype: str, pcode: str, div_id: str) -> Markup:
     """Value reached by year (secret years are a gap marked `s`) and, with a target, the
     expected trajectory."""
     years, unite = d.years, d.site.units.get(code, "nombre")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 COMMENTARY_FILE = "commentaires.md"
 
@@ -28,9 +29,9 @@ def heading_key(text: str) -> str:
 
 @dataclass(frozen=True)
 class Commentary:
-    sections: dict[str, tuple[str, str]]  # heading key -> (heading as written, HTML)
+    sections: dict[str, tuple[str, Markup]]  # heading key -> (heading as written, HTML)
 
-    def take(self, *headings: str) -> str | None:
+    def take(self, *headings: str) -> Markup | None:
         """HTML of the first section written under one of `headings` (None if absent)."""
         for h in headings:
             found = self.sections.get(heading_key(h))
@@ -38,10 +39,16 @@ class Commentary:
                 return found[1]
         return None
 
-    def unmatched(self, used: set[str]) -> list[tuple[str, str]]:
+    def unmatched(self, used: set[str]) -> list[tuple[str, Markup]]:
         """Sections whose heading matches no section of the document: shown in an annex,
         never dropped."""
         return [v for k, v in self.sections.items() if k not in used]
+
+
+def _html(md: MarkdownIt, text: str) -> Markup:
+    # markdown-it with html disabled escapes every tag the officer typed: its output is the
+    # only markup of the document that does not come from our templates or from Plotly
+    return Markup(md.render(text))
 
 
 def parse_commentary(text: str) -> Commentary:
@@ -52,19 +59,19 @@ def parse_commentary(text: str) -> Commentary:
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open" and tok.tag == "h2" and tok.map:
             starts.append((tok.map[0], tok.map[1], tokens[i + 1].content.strip()))
-    sections: dict[str, tuple[str, str]] = {}
+    sections: dict[str, tuple[str, Markup]] = {}
     preamble_end = starts[0][0] if starts else len(lines)
     preamble = "".join(lines[:preamble_end]).strip()
     if preamble:
-        sections[heading_key("Préambule")] = ("Préambule", md.render(preamble))
+        sections[heading_key("Préambule")] = ("Préambule", _html(md, preamble))
     for n, (_first, body_start, heading) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         body = "".join(lines[body_start:end]).strip()
         key = heading_key(heading)
         previous = sections.get(key)
-        html = md.render(body) if body else ""
+        html = _html(md, body) if body else Markup("")
         # the same heading twice: both parts are kept, in order
-        sections[key] = (heading, (previous[1] if previous else "") + html)
+        sections[key] = (heading, (previous[1] if previous else Markup("")) + html)
     return Commentary(sections)
 
 

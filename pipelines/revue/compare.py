@@ -10,13 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from markupsafe import Markup
 
 from dashboards.format import format_value
-from dashboards.site import ASSETS
+from dashboards.render import render
 from pipelines.revue.catalogue import COMPARISONS, MILLESIME, list_packs
 from pipelines.revue.pack import TABLES, RevueRefusee, slugify
-from pipelines.revue.templating import render
 
 KEY = ["code_indicateur", "periode", "perimetre_type", "perimetre_code", "ventilation", "modalite"]
 SCOPE_ORDER = {"contrat": 0, "pilier": 1, "partenaire": 2, "action": 3, "qpv": 4}
@@ -125,16 +123,13 @@ def render_comparison(a: Pack, b: Pack) -> str:
         for r in cells.iter_rows(named=True)
     ]
     return render(
-        "comparaison.html.j2",
+        "revue/comparison.html",
         a=a,
         b=b,
         rows=rows,
         per_indicator=per_indicator,
         files=file_changes(a.meta, b.meta),
         references=reference_changes(a.meta, b.meta),
-        css=Markup(
-            (ASSETS / "site.css").read_text(encoding="utf-8").replace("</style", "<\\/style")
-        ),
     )
 
 

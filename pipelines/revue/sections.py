@@ -1,6 +1,7 @@
-"""The sections of the review document, in reading order, as HTML fragments built with
-the site's own table and badge helpers (dashboards.html) so that a cell reads the same
-in the site, the downloads and the printed review.
+"""The sections of the review document, in reading order, as data: blocks of text, tables
+of dashboards.cells (rendered by the site's own `table` macro, so that a cell reads the same
+in the site, the downloads and the printed review) and charts. No markup here but Plotly's
+charts; dashboards/templates/revue/document.html lays the blocks out.
 """
 
 from __future__ import annotations
@@ -8,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import polars as pl
+from markupsafe import Markup
 
+from dashboards.cells import Cell, Table, status_cell, value_cell
 from dashboards.data import PILIER_LABELS
 from dashboards.format import format_date, format_number, format_value
-from dashboards.html import Cell, esc, statut_badge, table, value_cell
 from dashboards.sections import MODALITE_LABELS as SITE_MODALITES
-from dashboards.texts import FILE_KINDS, _files_table, secret_rules
+from dashboards.texts import _files_table, secret_rules
+from pipelines.ingest.report_html import KIND_LABELS as FILE_KINDS
 from pipelines.revue.charts import trend_chart
 from pipelines.revue.content import ReviewData
 from pipelines.revue.sentences import sentence
@@ -119,10 +122,42 @@ COMPLETUDE_STATUTS = {
     "attendu": "Attendu",
     "non_attendu": "Non attendu",
 }
-UNAVAILABLE = (
-    '<p class="indisponible">Donnée non disponible : {what} n\'est pas encore calculé par '
-    "cette version du pipeline.</p>"
-)
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # h3 | p | note | unavailable | table | chart | items | auto | commentary
+    text: str = ""
+    table: Table | None = None
+    chart: Markup | None = None  # Plotly's chart, or (commentary) markdown-it's output
+    items: tuple[str, ...] = ()
+
+
+def h3(text: str) -> Block:
+    return Block("h3", text)
+
+
+def p(text: str) -> Block:
+    return Block("p", text)
+
+
+def note(text: str) -> Block:
+    return Block("note", text)
+
+
+def unavailable(what: str) -> Block:
+    return Block(
+        "unavailable",
+        f"Donnée non disponible : {what} n'est pas encore calculé par cette version du pipeline.",
+    )
+
+
+def table(t: Table | None) -> list[Block]:
+    return [Block("table", table=t)] if t is not None else []
+
+
+def chart(html: Markup, caption: str) -> Block:
+    return Block("chart", caption, chart=html)
 
 
 @dataclass
@@ -130,34 +165,30 @@ class Section:
     id: str
     title: str
     headings: tuple[str, ...]  # commentary headings that attach to this section
-    body: str
-    commentary: str | None = None
+    blocks: list[Block]
+    commentary: Markup | None = None
     subsections: list[str] = field(default_factory=list)  # h3 titles, for the contents
-
-
-def _unavailable(what: str) -> str:
-    return UNAVAILABLE.format(what=esc(what))
 
 
 def _label(d: ReviewData, code: str) -> str:
     return d.site.labels.get(code, code)
 
 
-def indicator_table(d: ReviewData, caption: str, codes, ptype: str, pcode: str) -> str:
+def indicator_table(d: ReviewData, caption: str, codes, ptype: str, pcode: str) -> Table | None:
     codes = [c for c in codes if d.has(c, ptype)]
     if not codes:
-        return "<p>Aucun indicateur publié pour ce périmètre.</p>"
+        return None
     header = ["Indicateur", *(d.period_label(p) for p in d.periods)]
     rows = [
         [Cell(_label(d, c))] + [value_cell(d.text(c, ptype, pcode, p)) for p in d.periods]
         for c in codes
     ]
-    return table(caption, header, rows, css="wide")
+    return Table(caption, header, rows, css="wide")
 
 
 def breakdown_table(
     d: ReviewData, code: str, ptype: str, pcode: str, ventilation: str, caption: str
-) -> str | None:
+) -> Table | None:
     """One row per modality (and the whole), one column per period; None when the
     breakdown is not in the published table."""
     if not d.has(code, ptype, ventilation):
@@ -169,13 +200,7 @@ def breakdown_table(
             [Cell(MODALITES.get(m, m))]
             + [value_cell(d.text(code, ptype, pcode, p, ventilation, m)) for p in d.periods]
         )
-    return table(caption, header, rows, css="wide")
-
-
-def _status_cell(row: dict) -> Cell:
-    if row.get("secret"):
-        return value_cell("s")
-    return Cell(raw_html=statut_badge(row.get("statut")), css="status")
+    return Table(caption, header, rows, css="wide")
 
 
 def _key_codes(d: ReviewData) -> list[str]:
@@ -196,52 +221,38 @@ def _scope_label(d: ReviewData, ptype: str, pcode: str) -> str:
     return PILIER_LABELS.get(pcode, pcode) if ptype == "pilier" else pcode
 
 
-def midterm_table(d: ReviewData, mid: pl.DataFrame, with_scope: bool = True) -> str:
+def midterm_table(d: ReviewData, mid: pl.DataFrame, with_scope: bool = True) -> Table | None:
     """The mid-term reading of marts.cibles_suivi (dashboards.data keeps a value and a
-    status only when they match a non-secret published cell)."""
+    status only when they match a non-secret published cell). A year read on a
+    provisional period says so in the "Année lue" column."""
     if mid.height == 0:
-        return "<p>Aucune cible n'est fixée pour ce périmètre.</p>"
-    header = [
-        "Indicateur",
-        *(["Périmètre"] if with_scope else []),
-        "Cible",
-        "Valeur attendue à mi-parcours",
-        "Valeur atteinte",
-        "Année lue",
-        "Statut",
-    ]
+        return None
+    header = ["Indicateur", *(["Périmètre"] if with_scope else []), "Cible",
+              "Valeur attendue à mi-parcours", "Valeur atteinte", "Année lue",
+              "Statut"]  # fmt: skip
     rows = []
     for r in mid.iter_rows(named=True):
-        code, unite = r["code_indicateur"], d.site.units.get(r["code_indicateur"], "nombre")
-        lu = r["periode_valeur"]
+        code = r["code_indicateur"]
+        unite = d.site.units.get(code, "nombre")
         target = "—"
         if r["valeur_cible"] is not None:
             target = format_value(r["valeur_cible"], unite)
             target += f" en {r['annee_cible']}" if r["annee_cible"] is not None else ""
-        status = _status_cell(r)
-        if r["statut"] and lu and d.is_provisional(lu):
-            status = Cell(raw_html=statut_badge(r["statut"]) + " (provisoire)", css="status")
+        expected = r["valeur_attendue"]
+        lu = r["periode_valeur"]
+        scope = [Cell(_scope_label(d, r["perimetre_type"], r["perimetre_code"]))]
         rows.append(
             [Cell(_label(d, code))]
-            + (
-                [Cell(_scope_label(d, r["perimetre_type"], r["perimetre_code"]))]
-                if with_scope
-                else []
-            )
+            + (scope if with_scope else [])
             + [
                 Cell(target, css="num"),
-                Cell(
-                    format_value(r["valeur_attendue"], unite)
-                    if r["valeur_attendue"] is not None
-                    else "—",
-                    css="num",
-                ),
+                Cell(format_value(expected, unite) if expected is not None else "—", css="num"),
                 value_cell(format_value(r["valeur_atteinte"], unite, bool(r["secret"]))),
                 Cell(d.period_label(lu) if lu else "aucune année définitive", css="num"),
-                status,
+                status_cell(r),
             ]
         )
-    return table("Lecture à mi-parcours", header, rows, css="wide")
+    return Table("Lecture à mi-parcours", header, rows, css="wide")
 
 
 # ------------------------------------------------------------------ sections
@@ -250,56 +261,47 @@ def midterm_table(d: ReviewData, mid: pl.DataFrame, with_scope: bool = True) -> 
 def synthese(d: ReviewData) -> Section:
     code = d.contrat_code
     keys = _key_codes(d)
-    sentences = [s for c in keys if (s := sentence(d, c, "contrat", code))]
-    auto = (
-        '<div class="auto" role="note"><p class="auto-label">Lecture automatique – phrases '
-        "générées à partir des tableaux publiés, sans intervention humaine</p><ul>"
-        + "".join(f"<li>{esc(s)}</li>" for s in sentences)
-        + "</ul></div>"
-        if sentences
-        else ""
-    )
+    sentences = tuple(s for c in keys if (s := sentence(d, c, "contrat", code)))
+    blocks = [Block("auto", items=sentences)] if sentences else []
+    blocks += [h3("Indicateurs clés")]
+    blocks += table(indicator_table(d, "Indicateurs clés du contrat", keys, "contrat", code))
     mid_date = d.site.contrat.get("date_mi_parcours")
     when = f" (date de mi-parcours : {format_date(mid_date)})" if mid_date else ""
-    charts = "".join(
-        f'<figure class="chart">{trend_chart(d, c, "contrat", code, f"cle-{c}")}'
-        f"<figcaption>{esc(_label(d, c))} : valeur atteinte par année"
-        + (
-            " et trajectoire de la cible"
-            if d.cell(c, "contrat", code, d.years[-1]).get("valeur_attendue") is not None
-            else ""
-        )
-        + "</figcaption></figure>"
+    blocks += [
+        h3(f"Lecture à mi-parcours{when}"),
+        note(
+            "La lecture à mi-parcours compare la valeur atteinte à la valeur attendue sur la "
+            "trajectoire de la cible (ligne droite de la valeur de référence à la cible), "
+            "dans le sens de la cible."
+        ),
+    ]
+    mid = midterm_table(d, d.site.midterm)
+    blocks += table(mid) if mid else [p("Aucune cible n'est fixée dans cibles.csv.")]
+    targeted = [
+        c
         for c in keys
-        if d.years
-        and any(d.cell(c, "contrat", code, y).get("valeur_cible") is not None for y in d.years)
-    )
-    body = (
-        auto
-        + "<h3>Indicateurs clés</h3>"
-        + indicator_table(d, "Indicateurs clés du contrat", keys, "contrat", code)
-        + f"<h3>Lecture à mi-parcours{esc(when)}</h3>"
-        + '<p class="note">La lecture à mi-parcours compare la valeur atteinte à la valeur '
-        "attendue sur la trajectoire de la cible (ligne droite de la valeur de référence à la "
-        "cible), dans le sens de la cible.</p>"
-        + midterm_table(d, d.site.midterm)
-        + (f"<h3>Trajectoires des cibles du contrat</h3>{charts}" if charts else "")
-    )
-    subs = ["Indicateurs clés", "Lecture à mi-parcours"] + (
-        ["Trajectoires des cibles du contrat"] if charts else []
-    )
-    return Section("synthese", "Synthèse", ("Synthèse",), body, subsections=subs)
+        if any(d.cell(c, "contrat", code, y).get("valeur_cible") is not None for y in d.years)
+    ]
+    subs = ["Indicateurs clés", "Lecture à mi-parcours"]
+    if targeted:
+        blocks.append(h3("Trajectoires des cibles du contrat"))
+        subs.append("Trajectoires des cibles du contrat")
+        for c in targeted:
+            blocks.append(
+                chart(
+                    trend_chart(d, c, "contrat", code, f"cle-{c}"),
+                    f"{_label(d, c)} : valeur atteinte par année et trajectoire de la cible",
+                )
+            )
+    return Section("synthese", "Synthèse", ("Synthèse",), blocks, subsections=subs)
 
 
 def completude(d: ReviewData) -> Section:
     heads = ("Complétude des remontées", "Complétude")
+    title = "Complétude des remontées"
     if d.completude is None:
-        return Section(
-            "completude",
-            "Complétude des remontées",
-            heads,
-            _unavailable("le calendrier des remontées (marts.completude)"),
-        )
+        blocks = [unavailable("le calendrier des remontées (marts.completude)")]
+        return Section("completude", title, heads, blocks)
     df = d.completude
     counts = (
         df.group_by("nom")
@@ -310,276 +312,214 @@ def completude(d: ReviewData) -> Section:
         [Cell(r["nom"])] + [Cell(format_number(r[s]), css="num") for s in COMPLETUDE_STATUTS]
         for r in counts.iter_rows(named=True)
     ]
-    body = table(
-        "Remontées attendues et reçues par partenaire",
-        ["Partenaire", *COMPLETUDE_STATUTS.values()],
-        rows,
-        css="wide",
-    )
+    header = ["Partenaire", *COMPLETUDE_STATUTS.values()]
+    blocks = table(Table("Remontées attendues et reçues par partenaire", header, rows, "wide"))
     issues = df.filter(pl.col("statut").is_in(["manquant", "refuse", "recu_en_retard"]))
     if issues.height:
+
+        def day(value) -> str:
+            return format_date(value) if value else "—"
+
         rows = [
             [
                 Cell(r["nom"]),
                 Cell(r["periode"]),
                 Cell(FILE_KINDS.get(r["type_fichier"], r["type_fichier"])),
-                Cell(format_date(r["date_limite"]) if r["date_limite"] else "—"),
-                Cell(format_date(r["date_reception"]) if r["date_reception"] else "—"),
+                Cell(day(r["date_limite"])),
+                Cell(day(r["date_reception"])),
                 Cell(COMPLETUDE_STATUTS.get(r["statut"], r["statut"])),
             ]
             for r in issues.iter_rows(named=True)
         ]
-        body += table(
-            "Remontées manquantes, refusées ou en retard",
-            ["Partenaire", "Période", "Type", "Date limite", "Reçu le", "Statut"],
-            rows,
-            css="wide",
-        )
+        header = ["Partenaire", "Période", "Type", "Date limite", "Reçu le", "Statut"]
+        caption = "Remontées manquantes, refusées ou en retard"
+        blocks += table(Table(caption, header, rows, css="wide"))
     else:
-        body += "<p>Aucune remontée manquante, refusée ou en retard.</p>"
-    rates = indicator_table(
-        d,
-        "Taux de remontée du contrat",
-        ("taux_remontee", "taux_remontee_a_temps"),
-        "contrat",
-        d.contrat_code,
-    )
-    if d.has("taux_remontee", "contrat"):
-        body += rates
-    return Section("completude", "Complétude des remontées", heads, body)
+        blocks.append(p("Aucune remontée manquante, refusée ou en retard."))
+    codes = ("taux_remontee", "taux_remontee_a_temps")
+    blocks += table(indicator_table(d, "Taux de remontée du contrat", codes, "contrat",
+                                    d.contrat_code))  # fmt: skip
+    return Section("completude", title, heads, blocks)
 
 
 def piliers(d: ReviewData) -> list[Section]:
     out = []
     for s in d.site.scopes.get("pilier", []):
         actions = d.site.actions.filter(pl.col("pilier") == s.code)
-        names = "".join(
-            f"<li>{esc(r['libelle'] or r['code_action'])} "
-            f"(<code>{esc(r['code_action'])}</code>)</li>"
+        names = tuple(
+            f"{r['libelle'] or r['code_action']} ({r['code_action']})"
             for r in actions.iter_rows(named=True)
         )
+        blocks = [p("Actions du pilier :"), Block("items", items=names)] if names else []
+        caption = f"Indicateurs du pilier {s.label}"
+        blocks += table(indicator_table(d, caption, PILIER_CODES, "pilier", s.code))
         mid = d.site.midterm.filter(
             (pl.col("perimetre_type") == "pilier") & (pl.col("perimetre_code") == s.code)
         )
-        body = (
-            (f"<p>Actions du pilier :</p><ul>{names}</ul>" if names else "")
-            + indicator_table(d, f"Indicateurs du pilier {s.label}", PILIER_CODES, "pilier", s.code)
-            + (
-                f"<h3>Lecture à mi-parcours</h3>{midterm_table(d, mid, False)}"
-                if mid.height
-                else ""
-            )
-        )
+        if mid.height:
+            blocks += [h3("Lecture à mi-parcours"), *table(midterm_table(d, mid, False))]
         residence = breakdown_table(
-            d,
-            "beneficiaires_uniques",
-            "pilier",
-            s.code,
-            "residence",
+            d, "beneficiaires_uniques", "pilier", s.code, "residence",
             "Bénéficiaires uniques selon la résidence",
-        )
+        )  # fmt: skip
         if residence:
-            body += f"<h3>Résidents des QPV et autres</h3>{residence}"
+            blocks += [h3("Résidents des QPV et autres"), *table(residence)]
         if d.years:
-            chart = trend_chart(d, "beneficiaires_uniques", "pilier", s.code, f"pilier-{s.code}")
-            body += (
-                f'<figure class="chart">{chart}<figcaption>Bénéficiaires uniques du pilier '
-                "par année</figcaption></figure>"
-            )
-        out.append(
-            Section(
-                f"pilier-{s.code}",
-                f"Pilier : {s.label}",
-                (f"Pilier {s.code}", f"Pilier {s.label}", s.label),
-                body,
-            )
-        )
+            html = trend_chart(d, "beneficiaires_uniques", "pilier", s.code, f"pilier-{s.code}")
+            blocks.append(chart(html, "Bénéficiaires uniques du pilier par année"))
+        heads = (f"Pilier {s.code}", f"Pilier {s.label}", s.label)
+        out.append(Section(f"pilier-{s.code}", f"Pilier : {s.label}", heads, blocks))
     return out
 
 
 def comparaison_actions(d: ReviewData) -> Section:
     heads = ("Comparaison des actions", "Actions")
+    title = "Comparaison des actions"
     actions = d.site.scopes.get("action", [])
     if not actions:
-        return Section("actions", "Comparaison des actions", heads, "<p>Aucune action.</p>")
+        return Section("actions", title, heads, [p("Aucune action.")])
     ref = {r["code_action"]: r for r in d.site.actions.iter_rows(named=True)}
     partners = {s.code: s.label for s in d.site.scopes.get("partenaire", [])}
     codes = [c for c in ACTION_CODES if d.has(c, "action")]
-    body = (
-        '<p class="note">Chaque action sur la même ligne : personnes distinctes, '
-        "assiduité, sorties, financement et coût. Une personne suivie dans deux actions "
-        "compte dans chacune.</p>"
-    )
-    for periode in [p for p in ("cumul", d.years[-1] if d.years else None) if p]:
+    blocks = [
+        note(
+            "Les actions côte à côte : personnes distinctes, assiduité, sorties, financement et "
+            "coût. Une personne suivie dans deux actions compte dans chacune."
+        )
+    ]
+    periods = [x for x in ("cumul", d.years[-1] if d.years else None) if x]
+    for periode in periods:
         rows = []
         for s in actions:
-            a = ref.get(s.code, {})
+            partner = ref.get(s.code, {}).get("code_partenaire")
             rows.append(
-                [
-                    Cell(s.label),
-                    Cell(partners.get(a.get("code_partenaire"), a.get("code_partenaire") or "—")),
-                ]
+                [Cell(s.label), Cell(partners.get(partner, partner or "—"))]
                 + [value_cell(d.text(c, "action", s.code, periode)) for c in codes]
             )
         header = ["Action", "Partenaire", *(_label(d, c) for c in codes)]
-        body += f"<h3>{esc(d.period_label(periode))}</h3>"
-        body += table(
-            f"Actions côte à côte – {d.period_label(periode)}", header, rows, css="wide compact"
-        )
-    subs = [d.period_label(p) for p in ("cumul", d.years[-1] if d.years else None) if p]
-    return Section("actions", "Comparaison des actions", heads, body, subsections=subs)
+        caption = f"Actions côte à côte – {d.period_label(periode)}"
+        blocks += [h3(d.period_label(periode)), *table(Table(caption, header, rows, "compact"))]
+    subs = [d.period_label(x) for x in periods]
+    return Section("actions", title, heads, blocks, subsections=subs)
 
 
 def publics(d: ReviewData) -> Section:
     code = d.contrat_code
     heads = ("Qui bénéficie des actions", "Publics", "Bénéficiaires")
-    body = "<h3>Résidents des quartiers prioritaires et autres</h3>"
+    blocks = [h3("Résidents des quartiers prioritaires et autres")]
     residence = [
         t
         for c in RESIDENCE_CODES
-        if (
-            t := breakdown_table(
-                d, c, "contrat", code, "residence", f"{_label(d, c)} selon la résidence"
-            )
-        )
-    ]
-    body += "".join(residence) or (
-        indicator_table(d, "Part des résidents des QPV", ("part_residents_qpv",), "contrat", code)
-        + _unavailable("la ventilation par résidence (QPV / hors QPV)")
-    )
+        if (t := breakdown_table(d, c, "contrat", code, "residence",
+                                 f"{_label(d, c)} selon la résidence"))
+    ]  # fmt: skip
+    if residence:
+        blocks += [Block("table", table=t) for t in residence]
+    else:
+        blocks += table(
+            indicator_table(d, "Part des résidents des QPV", ("part_residents_qpv",), "contrat",
+                            code)
+        )  # fmt: skip
+        blocks.append(unavailable("la ventilation par résidence (QPV / hors QPV)"))
     qpvs = d.site.scopes.get("qpv", [])
     if qpvs:
         last = d.years[-1] if d.years else "cumul"
+        pairs = [(c, x) for c in ("beneficiaires_uniques", "taux_couverture_qpv")
+                 for x in (last, "cumul")]  # fmt: skip
         rows = [
-            [Cell(s.label)]
-            + [
-                value_cell(d.text(c, "qpv", s.code, p))
-                for c in ("beneficiaires_uniques", "taux_couverture_qpv")
-                for p in (last, "cumul")
-            ]
+            [Cell(s.label)] + [value_cell(d.text(c, "qpv", s.code, x)) for c, x in pairs]
             for s in qpvs
         ]
-        header = ["Quartier"] + [
-            f"{_label(d, c)} – {d.period_label(p)}"
-            for c in ("beneficiaires_uniques", "taux_couverture_qpv")
-            for p in (last, "cumul")
-        ]
-        body += table("Bénéficiaires par quartier prioritaire", header, rows, css="wide")
-    body += "<h3>Publics</h3>"
-    body += indicator_table(d, "Profil des bénéficiaires", PUBLIC_CODES, "contrat", code)
-    for c, v, title in (
+        header = ["Quartier"] + [f"{_label(d, c)} – {d.period_label(x)}" for c, x in pairs]
+        blocks += table(Table("Bénéficiaires par quartier prioritaire", header, rows, "wide"))
+    blocks.append(h3("Publics"))
+    blocks += table(indicator_table(d, "Profil des bénéficiaires", PUBLIC_CODES, "contrat", code))
+    for c, v, caption in (
         ("beneficiaires_uniques", "sexe", "Bénéficiaires uniques par sexe"),
         ("beneficiaires_uniques", "tranche_age", "Bénéficiaires uniques par tranche d'âge"),
         ("taux_sorties_positives", "sexe", "Taux de sorties positives par sexe"),
         ("taux_sorties_positives", "tranche_age", "Taux de sorties positives par tranche d'âge"),
-        (
-            "beneficiaires_uniques",
-            "niveau_formation",
-            "Bénéficiaires uniques par niveau de formation",
-        ),
-        (
-            "taux_sorties_positives",
-            "niveau_formation",
-            "Taux de sorties positives par niveau de formation",
-        ),
+        ("beneficiaires_uniques", "niveau_formation",
+         "Bénéficiaires uniques par niveau de formation"),
+        ("taux_sorties_positives", "niveau_formation",
+         "Taux de sorties positives par niveau de formation"),
         ("nouveaux_entrants", "prescripteur", "Nouveaux entrants par prescripteur"),
-    ):
-        body += breakdown_table(d, c, "contrat", code, v, title) or ""
+    ):  # fmt: skip
+        blocks += table(breakdown_table(d, c, "contrat", code, v, caption))
     if not d.has("beneficiaires_uniques", "contrat", "niveau_formation"):
-        body += _unavailable("la ventilation par niveau de formation et par prescripteur")
-    body += "<h3>Freins</h3>"
-    freins = breakdown_table(
-        d,
-        "beneficiaires_uniques",
-        "contrat",
-        code,
-        "frein",
-        "Bénéficiaires uniques par frein déclaré",
-    )
-    body += (
-        freins + '<p class="note">Une personne qui déclare deux freins compte dans les deux : '
-        "les modalités peuvent dépasser l'ensemble.</p>"
-        if freins
-        else _unavailable("la ventilation par frein")
-    )
-    return Section(
-        "publics",
-        "Qui bénéficie des actions",
-        heads,
-        body,
-        subsections=["Résidents des quartiers prioritaires et autres", "Publics", "Freins"],
-    )
+        blocks.append(unavailable("la ventilation par niveau de formation et par prescripteur"))
+    blocks.append(h3("Freins"))
+    freins = breakdown_table(d, "beneficiaires_uniques", "contrat", code, "frein",
+                             "Bénéficiaires uniques par frein déclaré")  # fmt: skip
+    if freins:
+        blocks += table(freins)
+        blocks.append(
+            note(
+                "Une personne qui déclare deux freins compte dans les deux : les modalités "
+                "peuvent dépasser l'ensemble."
+            )
+        )
+    else:
+        blocks.append(unavailable("la ventilation par frein"))
+    subs = ["Résidents des quartiers prioritaires et autres", "Publics", "Freins"]
+    return Section("publics", "Qui bénéficie des actions", heads, blocks, subsections=subs)
 
 
 def financements(d: ReviewData) -> Section:
     code = d.contrat_code
     heads = ("Financements et pérennité", "Financements", "Financement")
-    body = indicator_table(d, "Financement et pérennité du contrat", FUNDING_CODES, "contrat", code)
+    caption = "Financement et pérennité du contrat"
+    blocks = table(indicator_table(d, caption, FUNDING_CODES, "contrat", code))
     if d.years:
-        chart = trend_chart(d, "financement_total", "contrat", code, "financement-contrat")
-        body += (
-            f'<figure class="chart">{chart}<figcaption>Financement total par année'
-            "</figcaption></figure>"
-        )
-    by_funder = breakdown_table(
-        d, "financement_total", "contrat", code, "financeur", "Financement total par financeur"
-    )
-    body += "<h3>Part de chaque financeur</h3>" + (
-        by_funder or _unavailable("la ventilation par financeur")
-    )
-    piliers = [s for s in d.site.scopes.get("pilier", [])]
+        html = trend_chart(d, "financement_total", "contrat", code, "financement-contrat")
+        blocks.append(chart(html, "Financement total par année"))
+    blocks.append(h3("Part de chaque financeur"))
+    by_funder = breakdown_table(d, "financement_total", "contrat", code, "financeur",
+                                "Financement total par financeur")  # fmt: skip
+    blocks += table(by_funder) if by_funder else [unavailable("la ventilation par financeur")]
+    piliers = d.site.scopes.get("pilier", [])
     if piliers:
+        codes = ("financement_total", "part_pluriannuel", "part_financement_securise_n1")
         rows = [
-            [Cell(s.label)]
-            + [
-                value_cell(d.text(c, "pilier", s.code, "cumul"))
-                for c in ("financement_total", "part_pluriannuel", "part_financement_securise_n1")
-            ]
+            [Cell(s.label)] + [value_cell(d.text(c, "pilier", s.code, "cumul")) for c in codes]
             for s in piliers
         ]
-        header = [
-            "Pilier",
-            *(
-                _label(d, c)
-                for c in ("financement_total", "part_pluriannuel", "part_financement_securise_n1")
-            ),
-        ]
-        body += "<h3>Par pilier</h3>" + table(
-            f"Financement par pilier – {d.period_label('cumul')}", header, rows, css="wide"
-        )
-    return Section(
-        "financements",
-        "Financements et pérennité",
-        heads,
-        body,
-        subsections=["Part de chaque financeur", "Par pilier"],
-    )
+        header = ["Pilier", *(_label(d, c) for c in codes)]
+        caption = f"Financement par pilier – {d.period_label('cumul')}"
+        blocks += [h3("Par pilier"), *table(Table(caption, header, rows, "wide"))]
+    subs = ["Part de chaque financeur", "Par pilier"]
+    return Section("financements", "Financements et pérennité", heads, blocks, subsections=subs)
 
 
 def methodologie(d: ReviewData) -> Section:
-    seuil = d.site.contrat.get("seuil_secret")
-    rules = "".join(f"<p>{esc(p)}</p>" for p in secret_rules(seuil))
-    body = (
-        "<h3>Règles de comptage</h3><ul>"
-        "<li>Une personne suivie dans plusieurs actions compte une seule fois à chaque "
-        "périmètre au-dessus de l'action : les effectifs ne s'additionnent pas.</li>"
-        "<li>Une inscription est active sur une période si la personne est entrée au plus tard "
-        "à la fin de la période et n'est pas sortie avant son début.</li>"
-        "<li>Les sorties sont comptées par inscription.</li>"
-        "<li>« n.d. » : taux ou coût non défini (dénominateur nul) ; « — » : sans objet.</li>"
-        "<li>Une période marquée « provisoire » attend encore des remontées : ses valeurs "
-        "peuvent changer.</li></ul>"
-        f"<h3>Secret statistique</h3>{rules}"
-        "<p>Les valeurs de ce document sont celles des tables publiées jointes à la revue "
-        "(« s » : secret statistique, exactement comme dans les tables).</p>"
-        f"<h3>Fichiers partenaires en vigueur</h3>{_files_table(d.site)}"
+    rules = [p(text) for text in secret_rules(d.site.contrat.get("seuil_secret"))]
+    counting = (
+        "Une personne suivie dans plusieurs actions compte une seule fois à chaque périmètre "
+        "au-dessus de l'action : les effectifs ne s'additionnent pas.",
+        "Une inscription est active sur une période si la personne est entrée au plus tard à "
+        "la fin de la période et n'est pas sortie avant son début.",
+        "Les sorties sont comptées par inscription.",
+        "« n.d. » : taux ou coût non défini (dénominateur nul) ; « — » : sans objet.",
+        "Une période marquée « provisoire » attend encore des remontées : ses valeurs peuvent "
+        "changer.",
     )
+    blocks = [
+        h3("Règles de comptage"),
+        Block("items", items=counting),
+        h3("Secret statistique"),
+        *rules,
+        p(
+            "Les valeurs de ce document sont celles des tables publiées jointes à la revue "
+            "(« s » : secret statistique, exactement comme dans les tables)."
+        ),
+        h3("Fichiers partenaires en vigueur"),
+    ]
+    files = _files_table(d.site)
+    blocks += table(files) if files else [p("Aucun fichier partenaire en vigueur.")]
+    subs = ["Règles de comptage", "Secret statistique", "Fichiers partenaires en vigueur"]
+    heads = ("Méthodologie et confidentialité", "Méthodologie")
     return Section(
-        "methodologie",
-        "Méthodologie et confidentialité",
-        ("Méthodologie et confidentialité", "Méthodologie"),
-        body,
-        subsections=["Règles de comptage", "Secret statistique", "Fichiers partenaires en vigueur"],
+        "methodologie", "Méthodologie et confidentialité", heads, blocks, subsections=subs
     )
 
 

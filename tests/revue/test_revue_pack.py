@@ -154,7 +154,7 @@ def test_comparison_names_the_changed_indicator_and_the_files(story):
     html = re.sub(r"[ \t\r\n]+", " ", story["page"].read_text(encoding="utf-8"))
     assert "Financement total" in html
     row = (
-        '<th scope="row">Financement total</th><td>Journée création d&#39;entreprise dans '
+        '<th scope="row">Financement total</th><td>Journée création d&#x27;entreprise dans '
         "les quartiers (action)</td><td>2025</td><td>—</td>"
         f'<td class="num">22{NNBSP}187{NBSP}€</td><td class="num">23{NNBSP}187{NBSP}€</td>'
     )
