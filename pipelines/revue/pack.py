@@ -231,9 +231,14 @@ def freeze_review(
         sections = document_sections(d, read_commentary(Path(root) / "reference"))
         html_path = build / "revue.html"
 
-        def write_html(pages: dict[str, int]) -> None:
-            by_id = {s.id: pages.get(f"{i}. {s.title}") for i, s in enumerate(sections, 1)}
+        def write_html(pages: dict[str, int]) -> dict[str, int]:
+            by_id = {
+                s.id: pages[f"{i}. {s.title}"]
+                for i, s in enumerate(sections, 1)
+                if f"{i}. {s.title}" in pages
+            }
             html_path.write_text(render_document(sections, meta, by_id), encoding="utf-8")
+            return by_id
 
         write_html({})
         print_document(html_path, build / "revue.pdf", render_footer(meta), rerender=write_html)

@@ -2,7 +2,9 @@
 in the footer, PDF bookmarks, every chart fully drawn before printing, no network.
 
 Printed twice: the first print tells on which page each chapter starts (read back from the
-PDF's bookmarks with pypdf), the second carries those numbers in the table of contents.
+PDF's bookmarks with pypdf); the numbers are then written into the loaded page's table of
+contents (the same numbers the re-rendered HTML file carries) and it is printed again,
+without reloading plotly.js nor redrawing the charts.
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ ARGS = [
 ]
 DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')]
     .filter(e => e.querySelector('.main-svg')).length"""
+FILL_CONTENTS = """pages => {
+    for (const el of document.querySelectorAll('.toc .page[data-section]')) {
+        el.textContent = pages[el.dataset.section] ?? '';
+    }
+}"""
 MARGIN = {"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
 
 
@@ -67,12 +74,13 @@ def print_document(
     html_path: Path,
     pdf_path: Path,
     footer: str,
-    rerender: Callable[[dict[str, int]], None] | None = None,
+    rerender: Callable[[dict[str, int]], dict[str, int]] | None = None,
     timeout_ms: float = 120_000,
 ) -> dict[str, int]:
     """Print `html_path` to `pdf_path`. When `rerender` is given, it is called with the
-    chapter pages of a first print (it rewrites `html_path`), then the page is printed
-    again. Returns the chapter pages."""
+    chapter pages of a first print; it rewrites `html_path` with them and returns the page
+    of each `data-section` of the contents, which are set in the loaded page before it is
+    printed again. Returns the chapter pages."""
     errors: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=ARGS)
@@ -84,12 +92,13 @@ def print_document(
                 lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort(),
             )
 
-            def load_and_print() -> bytes:
-                page.goto(html_path.as_uri(), wait_until="load", timeout=timeout_ms)
-                expected = page.locator("figure.chart").count()
-                page.wait_for_function(f"() => ({DRAWN})() >= {expected}", timeout=timeout_ms)
-                if errors:
-                    raise PrintError("Erreur dans le document à imprimer : " + errors[0])
+            page.goto(html_path.as_uri(), wait_until="load", timeout=timeout_ms)
+            expected = page.locator("figure.chart").count()
+            page.wait_for_function(f"() => ({DRAWN})() >= {expected}", timeout=timeout_ms)
+            if errors:
+                raise PrintError("Erreur dans le document à imprimer : " + errors[0])
+
+            def pdf() -> bytes:
                 return page.pdf(
                     format="A4",
                     print_background=True,
@@ -101,12 +110,13 @@ def print_document(
                     tagged=True,
                 )
 
-            pdf = load_and_print()
-            pages = chapter_pages(pdf)
+            printed = pdf()
+            pages = chapter_pages(printed)
             if rerender is not None:
-                rerender(pages)
-                pdf = load_and_print()
+                by_section = rerender(pages)
+                page.evaluate(FILL_CONTENTS, by_section)
+                printed = pdf()
         finally:
             browser.close()
-    pdf_path.write_bytes(pdf)
+    pdf_path.write_bytes(printed)
     return pages
