@@ -55,7 +55,7 @@ def _copy_downloads(downloads_dir: Path | None, build: Path) -> list[tuple[str, 
     return [(p.relative_to(build).as_posix(), p.stat().st_size) for p in files]
 
 
-def _reports_href(reports_dir: Path | None, out_dir: Path) -> str | None:
+def relative_reports_href(reports_dir: Path | None, out_dir: Path) -> str | None:
     """Link to the validation reports, which live beside the site under publish/.
 
     Linked, not copied: at scale the reports (every rejected row, as CSV) outweigh the site.
@@ -65,10 +65,12 @@ def _reports_href(reports_dir: Path | None, out_dir: Path) -> str | None:
     return Path(os.path.relpath(Path(reports_dir).resolve() / "index.html", out_dir)).as_posix()
 
 
-def _revues(revues_dir: Path | None, out_dir: Path) -> dict:
+def _revues(revues_dir: Path | None) -> dict:
+    """The frozen review packs of publish/revues/, linked from the public site path
+    (publish/tableaux-de-bord/ -> ../revues/); nothing listed without a folder."""
     from pipelines.revue.catalogue import revues_context  # the review packs, beside the site
 
-    return revues_context(Path(revues_dir) if revues_dir else out_dir.parent / "revues", out_dir)
+    return revues_context(Path(revues_dir) if revues_dir else None)
 
 
 def render_pages(
@@ -81,16 +83,18 @@ def render_pages(
     pages = [index_page(ctx)]
     for t in ("contrat", *site_data.SCOPE_TYPES):
         pages += [scope_page(ctx, s) for s in ctx.data.scopes[t]]
-    revues = revues or {"packs": [], "comparisons": [], "base": "../revues"}
+    revues = revues or _revues(None)
     pages += [downloads_page(ctx, downloads), revues_page(ctx, revues), methodology_page(ctx)]
     return pages
 
 
-def revues_page_html(con: duckdb.DuckDBPyConnection, site_dir: Path, dirs: dict[str, Path]) -> str:
-    """The Revues page alone, for a pack frozen between two runs."""
+def revues_page_html(con: duckdb.DuckDBPyConnection, site_dir: Path, revues_dir: Path) -> str:
+    """The Revues page alone, for a pack frozen between two runs (written into the site
+    in force by pipelines.revue.service)."""
     site_dir = Path(site_dir).resolve()
-    ctx = SiteContext(site_data.load(con), _reports_href(dirs.get("rapports"), site_dir))
-    return revues_page(ctx, _revues(dirs.get("revues"), site_dir)).html
+    reports = relative_reports_href(site_dir.parent / "rapports", site_dir)
+    ctx = SiteContext(site_data.load(con), reports)
+    return revues_page(ctx, _revues(revues_dir)).html
 
 
 def build_site(
@@ -100,18 +104,31 @@ def build_site(
     downloads_dir: Path | None = None,
     revues_dir: Path | None = None,
 ) -> SiteSummary:
-    """Build the site from marts.indicateurs_publies (+ ref.*, ingest.files, cibles_suivi)
-    into `out_dir`; link the validation reports and the frozen review packs (beside the
-    site, `revues_dir` defaults to `../revues`) and copy the downloads to `telechargements/`."""
+    """Build the site alone into `out_dir`, replaced whole (staged_dir). The pipeline builds
+    it inside a publication generation instead (write_site, pipelines/publish/outputs.py)."""
     out_dir = Path(out_dir).resolve()
     with staged_dir(out_dir) as build:
-        _write_assets(build)
-        downloads = _copy_downloads(downloads_dir, build)
-        revues = _revues(revues_dir, out_dir)
-        pages = render_pages(con, _reports_href(reports_dir, out_dir), downloads, revues)
-        for p in pages:
-            target = build / p.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(p.html, encoding="utf-8")
-        size = sum(f.stat().st_size for f in build.rglob("*") if f.is_file())
+        href = relative_reports_href(reports_dir, out_dir)
+        return write_site(con, build, href, downloads_dir, revues_dir)
+
+
+def write_site(
+    con: duckdb.DuckDBPyConnection,
+    build: Path,
+    reports_href: str | None,
+    downloads_dir: Path | None = None,
+    revues_dir: Path | None = None,
+) -> SiteSummary:
+    """Write the site from marts.indicateurs_publies (+ ref.*, ingest.files, cibles_publiees)
+    into the empty folder `build`; link the validation reports at `reports_href` (relative to
+    the site root), the frozen review packs of `revues_dir` (publish/revues/, reached from
+    the public site path as ../revues/) and copy the downloads to `telechargements/`."""
+    _write_assets(build)
+    downloads = _copy_downloads(downloads_dir, build)
+    pages = render_pages(con, reports_href, downloads, _revues(revues_dir))
+    for p in pages:
+        target = build / p.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(p.html, encoding="utf-8")
+    size = sum(f.stat().st_size for f in build.rglob("*") if f.is_file())
     return SiteSummary(pages=len(pages), charts=sum(p.charts for p in pages), bytes=size)

@@ -4,7 +4,6 @@ and the "Revues" page of the live site that lists them."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 MILLESIME = "millesime.json"
@@ -40,13 +39,13 @@ def list_comparisons(revues: Path) -> list[str]:
     return sorted(p.name for p in folder.glob("*.html") if not p.name.startswith("."))
 
 
-def revues_context(revues: Path, from_dir: Path) -> dict:
-    """What dashboards/templates/revues.html shows, for a page living in `from_dir`
-    (links are relative: the packs live beside the site, under publish/revues/)."""
-    rel = Path(os.path.relpath(Path(revues).resolve(), Path(from_dir).resolve())).as_posix()
+def revues_context(revues: Path | None, base: str = "../revues") -> dict:
+    """What dashboards/templates/revues.html shows. `base`: the link prefix from the page
+    to publish/revues/ (the site's public path publish/tableaux-de-bord/ is its sibling;
+    a link computed from the generation folder the site really lives in would be wrong)."""
     return {
-        "packs": list(reversed(list_packs(revues))),
-        "comparisons": list_comparisons(revues),
-        "base": rel,
+        "packs": list(reversed(list_packs(revues))) if revues else [],
+        "comparisons": list_comparisons(revues) if revues else [],
+        "base": base,
         "comparisons_dir": COMPARISONS,
     }

@@ -24,14 +24,15 @@ def freeze(con: duckdb.DuckDBPyConnection, root: Path, libelle: str) -> FrozenPa
 
 
 def refresh_revues_page(con: duckdb.DuckDBPyConnection, root: Path) -> Path | None:
-    """Rewrite the live site's revues.html (one file, replaced atomically) so that a pack
-    frozen between two runs is listed at once. Nothing when no site was published yet."""
+    """Rewrite the live site's revues.html (one file of the publication in force, replaced
+    atomically; the next run's publication lists the packs too) so that a pack frozen
+    between two runs is listed at once. Nothing when no site was published yet."""
     from dashboards.site import revues_page_html
 
     site = settings.publish_dirs(Path(root))["site"]
     if not (site / "index.html").is_file():
         return None
-    html = revues_page_html(con, site, settings.publish_dirs(Path(root)))
+    html = revues_page_html(con, site, settings.publish_dirs(Path(root))["revues"])
     target = site / "revues.html"
     tmp = site / ".revues.html.tmp"
     tmp.write_text(html, encoding="utf-8")
