@@ -22,7 +22,23 @@ Key = tuple[str, str, str, str, str, str]  # code, ptype, pcode, periode, ventil
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    return site_data._exists(con, schema, name)
+    return name in _tables(con, schema)
+
+
+def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", [schema]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> set[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = ? AND table_name = ?",
+        [schema, name],
+    ).fetchall()
+    return {r[0] for r in rows}
 
 
 def _provisional(con: duckdb.DuckDBPyConnection) -> dict[str, bool] | None:
@@ -45,7 +61,7 @@ def _completude(con: duckdb.DuckDBPyConnection) -> pl.DataFrame | None:
 
 def _date_arrete(con: duckdb.DuckDBPyConnection, today: date) -> date:
     """The contract's date_arrete (v2, optional) when the reference carries it, else today."""
-    if "date_arrete" in site_data._columns(con, "ref", "contrat"):
+    if "date_arrete" in _columns(con, "ref", "contrat"):
         rows = con.execute("SELECT date_arrete FROM ref.contrat LIMIT 1").fetchall()
         if rows and rows[0][0] is not None:
             return rows[0][0]
