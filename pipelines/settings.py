@@ -53,4 +53,6 @@ def publish_dirs(root: Path) -> dict[str, Path]:
         "telechargements": publish / "telechargements",
         "rapports": publish / "rapports",
         "kit": publish / "kit-partenaire",
+        # frozen review packs: written once by `make revue`, never by a run
+        "revues": publish / "revues",
     }

@@ -35,7 +35,9 @@ def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder
 
     def site(folder: Path, generation: Path) -> dict:
         href = relative_reports_href(generation / REPORTS, folder.resolve())
-        summary = write_site(con, folder, href, generation / DOWNLOADS)
+        # the review packs (publish/revues/, never touched here) are listed, not copied
+        revues = generation.parent.parent / "revues"
+        summary = write_site(con, folder, href, generation / DOWNLOADS, revues)
         return {"pages": summary.pages, "graphiques": summary.charts}
 
     def kit(folder: Path, generation: Path) -> dict:
