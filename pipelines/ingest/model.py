@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import polars as pl
 
@@ -49,3 +50,5 @@ class PartnerContext:
     all_actions: frozenset[str]
     qpv_codes: frozenset[str]
     contract_years: tuple[int, int]  # (start year, end year)
+    # (v2) last day of the report's period (rule date_apres_periode); None: not checked
+    periode_fin: date | None = None

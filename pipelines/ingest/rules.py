@@ -91,6 +91,7 @@ def _participants_rules(labels: dict[str, str], ctx: PartnerContext) -> list[Pro
     low, high = AGE_RANGE
     return [
         _other_partner(labels, ctx),
+        *_after_period(labels, ctx, "date_entree", "date_sortie"),
         Problem(
             sortie < entree,
             "date_sortie",
@@ -140,7 +141,30 @@ def _participants_rules(labels: dict[str, str], ctx: PartnerContext) -> list[Pro
 
 
 def _seances_rules(labels: dict[str, str], ctx: PartnerContext) -> list[Problem]:
-    return [_other_partner(labels, ctx)]
+    return [_other_partner(labels, ctx), *_after_period(labels, ctx, "date_seance")]
+
+
+def _after_period(labels: dict[str, str], ctx: PartnerContext, *columns: str) -> list[Problem]:
+    """(v2) Rule date_apres_periode: a report cannot describe what has not happened yet.
+    Funding years and agreement dates may lie in the future: not checked."""
+    if ctx.periode_fin is None:
+        return []
+    fin = ctx.periode_fin
+    return [
+        Problem(
+            pl.col(column) > pl.lit(fin),
+            column,
+            "date_apres_periode",
+            message(
+                "{} : « {} » est postérieure au dernier jour de la période du bilan ({}) ;"
+                " un bilan ne peut décrire que ce qui a déjà eu lieu.",
+                pl.lit(labels[column]),
+                pl.col(f"raw_{column}"),
+                pl.lit(fin.strftime("%d/%m/%Y")),
+            ),
+        )
+        for column in columns
+    ]
 
 
 def _financements_rules(labels: dict[str, str], ctx: PartnerContext) -> list[Problem]:

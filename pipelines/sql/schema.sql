@@ -19,6 +19,15 @@ CREATE TABLE IF NOT EXISTS ref.actions (
     pilier VARCHAR NOT NULL, type_action VARCHAR, date_debut DATE, date_fin DATE
 );
 CREATE TABLE IF NOT EXISTS ref.partenaires (code_partenaire VARCHAR PRIMARY KEY, nom VARCHAR);
+-- (v2) Reporting calendar settings, kept beside ref.contrat / ref.partenaires so that v1 rows
+-- stay valid: contrat.yaml's delai_remontee_jours and date_arrete (defaults applied), and each
+-- partner's rythme_remontee. Readers fall back to 60 days, today and 'annuel' when empty.
+CREATE TABLE IF NOT EXISTS ref.calendrier (
+    delai_remontee_jours INTEGER NOT NULL, date_arrete DATE NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ref.rythmes (
+    code_partenaire VARCHAR PRIMARY KEY, rythme_remontee VARCHAR NOT NULL  -- annuel | semestriel
+);
 CREATE TABLE IF NOT EXISTS ref.qpv (
     code_qpv VARCHAR PRIMARY KEY, nom VARCHAR, commune VARCHAR, population INTEGER
 );
@@ -44,8 +53,11 @@ CREATE TABLE IF NOT EXISTS ingest.files (
     rows_read INTEGER DEFAULT 0, rows_accepted INTEGER DEFAULT 0, rows_rejected INTEGER DEFAULT 0,
     rows_ignored INTEGER DEFAULT 0, rows_warned INTEGER DEFAULT 0,
     message VARCHAR,                      -- French, for a refusal
-    refusal_rule VARCHAR                  -- rule code of a refusal (e.g. colonne_manquante)
+    refusal_rule VARCHAR,                 -- rule code of a refusal (e.g. colonne_manquante)
+    date_reception DATE                   -- (v2) Europe/Paris date of mtime when first recorded
 );
+-- (v2) added to a warehouse written by v1 (until forward migrations exist)
+ALTER TABLE ingest.files ADD COLUMN IF NOT EXISTS date_reception DATE;
 CREATE TABLE IF NOT EXISTS ingest.rejections (
     file_id VARCHAR NOT NULL, row_number INTEGER, colonne VARCHAR, valeur VARCHAR,
     regle VARCHAR NOT NULL, message VARCHAR NOT NULL
@@ -101,4 +113,23 @@ CREATE TABLE IF NOT EXISTS marts.indicateurs (
     ventilation VARCHAR NOT NULL, modalite VARCHAR NOT NULL,
     valeur DOUBLE, numerateur DOUBLE, denominateur DOUBLE, unite VARCHAR NOT NULL,
     PRIMARY KEY (code_indicateur, periode, perimetre_type, perimetre_code, ventilation, modalite)
+);
+
+-- (v2) Reporting calendar (data contract section 6): one row per expected or received
+-- (code_partenaire, periode, type_fichier); rebuilt by indicators/sql/completude/.
+CREATE TABLE IF NOT EXISTS marts.completude (
+    code_partenaire VARCHAR NOT NULL, periode VARCHAR NOT NULL, type_fichier VARCHAR NOT NULL,
+    debut DATE, fin DATE,
+    attendu BOOLEAN NOT NULL,             -- expected by the calendar (FALSE: non_attendu)
+    date_limite DATE, date_reception DATE,
+    statut VARCHAR NOT NULL,              -- recu_a_temps | recu_en_retard | refuse | manquant | attendu | non_attendu
+    jours_retard INTEGER,                 -- days past date_limite: at reception, or at date_arrete when manquant
+    file_id VARCHAR,                      -- file whose date_reception is shown (first accepted, or first refused)
+    file_id_en_vigueur VARCHAR,           -- accepted version in force now (validation report link)
+    PRIMARY KEY (code_partenaire, periode, type_fichier)
+);
+-- (v2) Periods of marts.indicateurs with their provisional flag (section 6).
+CREATE TABLE IF NOT EXISTS marts.periodes (
+    periode VARCHAR PRIMARY KEY, debut DATE NOT NULL, fin DATE NOT NULL,
+    provisoire BOOLEAN NOT NULL
 );
