@@ -268,6 +268,33 @@ INDICATEURS: tuple[Indicateur, ...] = (
         sql="couts.sql",
         secret_base="sorties",
     ),
+    # --- (v2) report completeness (data contract sections 4 and 6): keep this block together
+    Indicateur(
+        "taux_remontee",
+        "Taux de remontée des bilans",
+        "Part des bilans attendus (un par partenaire, période de son rythme et type de "
+        "fichier) qui ont été reçus et acceptés, à temps ou en retard. Seuls comptent les "
+        "bilans dont l'échéance est passée ou qui sont déjà arrivés (statut autre "
+        "qu'« attendu »), des périodes de l'année (toutes pour le cumul).",
+        "pourcentage",
+        "bilans reçus (à temps ou en retard)",
+        "bilans attendus hors statut « attendu »",
+        ("contrat", "partenaire"),
+        sql="remontees.sql",
+        secret_base="none",
+    ),
+    Indicateur(
+        "taux_remontee_a_temps",
+        "Taux de remontée à temps",
+        "Part des mêmes bilans attendus dont le premier fichier accepté est arrivé au plus "
+        "tard à la date limite (fin de la période + délai de remontée du contrat).",
+        "pourcentage",
+        "bilans reçus à temps",
+        "bilans attendus hors statut « attendu »",
+        ("contrat", "partenaire"),
+        sql="remontees.sql",
+        secret_base="none",
+    ),
 )
 
 BY_CODE = {i.code: i for i in INDICATEURS}

@@ -125,7 +125,7 @@ CREATE TABLE IF NOT EXISTS marts.completude (
     statut VARCHAR NOT NULL,              -- recu_a_temps | recu_en_retard | refuse | manquant | attendu | non_attendu
     jours_retard INTEGER,                 -- days past date_limite: at reception, or at date_arrete when manquant
     file_id VARCHAR,                      -- file whose date_reception is shown (first accepted, or first refused)
-    file_id_en_vigueur VARCHAR,           -- accepted version in force now (validation report link)
+    file_id_en_vigueur VARCHAR,           -- version in force, else the latest received (report link)
     PRIMARY KEY (code_partenaire, periode, type_fichier)
 );
 -- (v2) Periods of marts.indicateurs with their provisional flag (section 6).

@@ -40,13 +40,14 @@ def test_full_grid_size_of_the_hand_fixture(warehouse):
     # scopes: 1 contrat, 2 piliers, 3 partners (PC without action), 4 actions, 2 QPV
     # per period: beneficiaires 12 + 5 breakdowns, nouveaux_entrants 12, part_residents_qpv 10,
     # five other shares 5 x 12, couverture 3, assiduite 10, sorties/abandon/durable 3 x 10,
-    # sorties positives 10 + 5, five funding indicators 5 x 10, two costs 2 x 10 -> 227
-    # 3 periods (2024, 2025, cumul) -> 681
-    assert summary["lignes"] == 681
+    # sorties positives 10 + 5, five funding indicators 5 x 10, two costs 2 x 10 -> 227,
+    # (v2) taux_remontee and taux_remontee_a_temps at contrat + 3 partners: 2 x 4 -> 235
+    # 3 periods (2024, 2025, cumul) -> 705
+    assert summary["lignes"] == 705
     sizes = {"contrat": 1, "pilier": 2, "partenaire": 3, "action": 4, "qpv": 2}
-    assert expected_grid_size(3, sizes) == 681
+    assert expected_grid_size(3, sizes) == 705
     (n,) = warehouse.execute("SELECT count(*) FROM marts.indicateurs").fetchall()[0]
-    assert n == 681
+    assert n == 705
 
 
 def test_empty_scope_has_zero_counts_and_empty_rates(warehouse):
@@ -113,7 +114,7 @@ def test_recompute_replaces_the_table(warehouse):
     compute_indicators(warehouse)
     warehouse.execute("DELETE FROM staging.participants WHERE id_participant = 'P1'")
     summary = compute_indicators(warehouse)
-    assert summary["lignes"] == 681
+    assert summary["lignes"] == 705  # see test_full_grid_size_of_the_hand_fixture
     # 2024 contrat: 8 people minus P1 -> 7
     assert indicator(warehouse, "beneficiaires_uniques", "2024", "contrat", "CV1") == (7, 7, None)
 
@@ -125,7 +126,7 @@ def test_a_failing_run_keeps_the_previous_table(warehouse):
     with pytest.raises(duckdb.Error):
         compute_indicators(warehouse)
     (n,) = warehouse.execute("SELECT count(*) FROM marts.indicateurs").fetchall()[0]
-    assert n == 681
+    assert n == 705
     temp = warehouse.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name LIKE 'ind_%'"
     ).fetchall()[0][0]
@@ -146,7 +147,9 @@ def test_sql_files_run_preparation_then_registry_order_then_grid():
     assert names == [n for n in numbered if int(n[:2]) < 90] + registry_files + [
         n for n in numbered if int(n[:2]) >= 90
     ]
-    assert names[-1] == "90_grille.sql" and "cibles.sql" not in names
+    # (v2) 95_periodes.sql flags the periods of the grid as provisional or not
+    assert names[-2:] == ["90_grille.sql", "95_periodes.sql"]
+    assert "cibles.sql" not in names and "completude.sql" not in names
 
 
 def test_checks_pass_on_the_hand_fixture(warehouse):
