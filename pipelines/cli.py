@@ -97,6 +97,7 @@ def run(
     typer.echo(f"Tableaux de bord      : {dirs['site'] / 'index.html'}")
     typer.echo(f"Tables à télécharger  : {dirs['telechargements']}")
     typer.echo(f"Rapports de validation: {dirs['rapports'] / 'index.html'}")
+    typer.echo(f"Relances des bilans   : {dirs['relances'] / 'relances.csv'}")
 
 
 def _print_file_outcomes(root: Path, run_id: str) -> None:

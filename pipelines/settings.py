@@ -44,4 +44,5 @@ def publish_dirs(root: Path) -> dict[str, Path]:
         "site": publish / "tableaux-de-bord",
         "telechargements": publish / "telechargements",
         "rapports": publish / "rapports",
+        "relances": publish / "relances",  # (v2) reminder list and texts
     }

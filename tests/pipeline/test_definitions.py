@@ -24,6 +24,8 @@ def test_definitions_expose_every_stage():
         "tables_telechargement",
         "rapports_validation",
         "tableaux_de_bord",
+        "marts/completude",
+        "relances",
     } <= keys
     assert d.resolve_job_def("pipeline_complet") is not None
     assert d.resolve_sensor_def("nouveaux_fichiers") is not None
