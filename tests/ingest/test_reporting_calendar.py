@@ -361,3 +361,38 @@ def test_date_after_the_period_is_rejected_at_the_boundary(tmp_path, write_csv):
     )
     assert rows(con, "SELECT count(*) FROM staging.financements") == [(1,)]
     con.close()
+
+
+def test_reminder_list_and_texts(scenario_a, tmp_path):
+    import csv
+
+    from pipelines.publish.relances import write_relances
+
+    con, _ = scenario_a
+    con.execute(
+        "UPDATE ref.partenaires SET nom = '=HYPERLINK(\"x\")' WHERE code_partenaire = 'MLJ'"
+    )
+    written = write_relances(con, tmp_path / "relances")
+    assert sorted(written) == ["ASSO1.txt", "MLJ.txt", "relances.csv"]
+    raw = written["relances.csv"].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # French Excel
+    with written["relances.csv"].open(encoding="utf-8-sig", newline="") as f:
+        lines = list(csv.DictReader(f, delimiter=";"))
+    # 13 missing + 1 late + 1 refused (attendu, on-time and non_attendu reports are not chased)
+    assert len(lines) == 15
+    late = [r for r in lines if r["statut"] == "Reçu en retard"]
+    assert [(r["code_partenaire"], r["periode"], r["type_fichier"], r["date_limite"],
+             r["jours_de_retard"]) for r in late] == [
+        ("ASSO1", "2025-S1", "séances (présences)", "2025-08-29", "1")
+    ]  # fmt: skip
+    assert {r["nom_partenaire"] for r in lines if r["code_partenaire"] == "MLJ"} == {
+        '\'=HYPERLINK("x")'  # spreadsheet-injection guard
+    }
+    text = written["ASSO1.txt"].read_text(encoding="utf-8-sig")
+    assert "Bonjour," in text and "au 15/03/2026" in text
+    assert (
+        "- période 2025-S2, fichier séances (présences) : attendu au plus tard le 01/03/2026 "
+        "(14 jours de retard)" in text
+    )
+    assert "- période 2025-S1, fichier financements : reçu le 10/09/2025" in text
+    assert "incoming/ASSO1/2024-S1/" in text  # where to drop the first missing report
