@@ -60,6 +60,26 @@ class SiteData:
     millesime: str | None = None
     date_reception_max: object = None
     extra: dict = field(default_factory=dict)
+    # (v2) periods flagged provisoire in marts.periodes (data contract section 6)
+    provisional: frozenset[str] = frozenset()
+
+    @property
+    def definitive_years(self) -> list[str]:
+        return [y for y in self.years if y not in self.provisional]
+
+    @property
+    def lead_year(self) -> str | None:
+        """The year the synthesis leads with: the latest definitive one (else the latest)."""
+        definitive = self.definitive_years
+        return definitive[-1] if definitive else (self.years[-1] if self.years else None)
+
+    @property
+    def latest_provisional(self) -> str | None:
+        """The latest provisional year after the lead year, shown beside it."""
+        later = [y for y in self.years if y in self.provisional and y != self.lead_year]
+        lead = int(self.lead_year) if self.lead_year else 0
+        later = [y for y in later if int(y) > lead]
+        return later[-1] if later else None
 
     @property
     def periods(self) -> list[str]:
@@ -158,6 +178,13 @@ def _midterm(con: duckdb.DuckDBPyConnection, mid: date | None) -> pl.DataFrame:
     return df if df.height else empty
 
 
+def _provisional(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    if not _exists(con, "marts", "periodes"):
+        return frozenset()
+    rows = con.execute("SELECT periode FROM marts.periodes WHERE provisoire").fetchall()
+    return frozenset(p for (p,) in rows)
+
+
 def _files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Files in force (one per partner, period and kind), for the data vintage."""
     return con.sql(
@@ -236,4 +263,5 @@ def load(con: duckdb.DuckDBPyConnection) -> SiteData:
         files=_files(con),
         millesime=vintage[0],
         date_reception_max=vintage[1],
+        provisional=_provisional(con),
     )
