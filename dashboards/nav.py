@@ -39,6 +39,7 @@ NAV = (
     *(Scopes(t) for t in SCOPE_TYPES),
     Page("Téléchargements", "telechargements.html"),
     Page("Méthodologie", "methodologie.html"),
+    Page("Suivi des remontées", "suivi-remontees.html"),
     Page("Rapports de validation", REPORTS),
 )
 

@@ -15,6 +15,7 @@ import duckdb
 import plotly
 
 from dashboards import data as site_data
+from dashboards import suivi
 from dashboards.pages import (
     Page,
     SiteContext,
@@ -72,6 +73,7 @@ def render_pages(
     for t in ("contrat", *site_data.SCOPE_TYPES):
         pages += [scope_page(ctx, s) for s in ctx.data.scopes[t]]
     pages += [downloads_page(ctx, downloads), methodology_page(ctx)]
+    pages.append(suivi.site_page(ctx, con))  # (v2) report follow-up
     return pages
 
 

@@ -9,6 +9,7 @@ prefix to the reports differs (`reports_prefix`).
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from datetime import date
 
@@ -148,3 +149,34 @@ def load_suivi(con: duckdb.DuckDBPyConnection, reports_prefix: str | None) -> Su
         for s in STATUTS
     ]
     return SuiviView(matrices, legend, date_arrete, delai)
+
+
+SITE_PATH = "suivi-remontees.html"  # on the site and in the reports' folder alike
+TITLE = "Suivi des remontées"
+
+
+def reports_prefix(reports_href: str | None) -> str | None:
+    """From a page at the site root to the reports' folder ('../rapports/index.html' ->
+    '../rapports/'), or None when the site has no reports."""
+    if not reports_href:
+        return None
+    return posixpath.dirname(reports_href) + "/" if "/" in reports_href else ""
+
+
+def report_side_page(con: duckdb.DuckDBPyConnection, layout, relances: dict[str, str]) -> str:
+    """The page written beside the validation reports (pipelines/ingest/reports.py), with
+    the reminder texts to paste into e-mails; `layout`: report_html.Layout."""
+    from dashboards.render import render
+
+    return render(
+        "report_suivi.html",
+        **layout.context(TITLE, current=""),
+        suivi=load_suivi(con, ""),
+        relances=sorted(relances.items()),
+    )
+
+
+def site_page(ctx, con: duckdb.DuckDBPyConnection):
+    """The site's page (`ctx`: pages.SiteContext); cells link to the reports beside the site."""
+    view = load_suivi(con, reports_prefix(ctx.reports_href))
+    return ctx.render("suivi.html", SITE_PATH, TITLE, suivi=view)

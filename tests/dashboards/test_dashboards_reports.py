@@ -55,6 +55,7 @@ def test_adding_a_menu_entry_is_one_line(monkeypatch):
         "Actions",
         "Téléchargements",
         "Méthodologie",
+        "Suivi des remontées",
         "Revues",
     ]  # fmt: skip  (empty scope menus and absent reports are left out)
     # from action/A1.html: up to the site root, then down to the page itself

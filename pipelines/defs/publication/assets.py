@@ -46,7 +46,13 @@ def tables_telechargement(
     )
 
 
-@dg.asset(group_name=GROUP, kinds={"html"}, pool="warehouse", deps=["lignes_en_vigueur"])
+@dg.asset(
+    group_name=GROUP,
+    kinds={"html"},
+    pool="warehouse",
+    # marts.completude: the "Suivi des remontées" page written beside the reports
+    deps=["lignes_en_vigueur", dg.AssetKey(["marts", "completude"])],
+)
 def rapports_validation(
     context: dg.AssetExecutionContext, warehouse: Warehouse, data_root: DataRoot
 ):
