@@ -62,6 +62,9 @@ class SiteData:
     extra: dict = field(default_factory=dict)
     # (v2) periods flagged provisoire in marts.periodes (data contract section 6)
     provisional: frozenset[str] = frozenset()
+    # (v2) reporting calendar of ref.calendrier (None when not recorded)
+    delai_remontee: int | None = None
+    date_arrete: date | None = None
 
     @property
     def definitive_years(self) -> list[str]:
@@ -185,6 +188,15 @@ def _provisional(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
     return frozenset(p for (p,) in rows)
 
 
+def _calendar(con: duckdb.DuckDBPyConnection) -> tuple[int | None, date | None]:
+    if not _exists(con, "ref", "calendrier"):
+        return None, None
+    row = con.execute(
+        "SELECT max(delai_remontee_jours), max(date_arrete) FROM ref.calendrier"
+    ).fetchall()
+    return row[0][0], row[0][1]
+
+
 def _files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Files in force (one per partner, period and kind), for the data vintage."""
     return con.sql(
@@ -264,4 +276,6 @@ def load(con: duckdb.DuckDBPyConnection) -> SiteData:
         millesime=vintage[0],
         date_reception_max=vintage[1],
         provisional=_provisional(con),
+        delai_remontee=_calendar(con)[0],
+        date_arrete=_calendar(con)[1],
     )
