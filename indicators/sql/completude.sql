@@ -14,7 +14,8 @@ date_limite = last day of the period + delai_remontee_jours.
 Received reports: files of ingest.files whose partner is in partenaires.csv, whose period is a
 valid one of a contract year and whose kind is known (files refused for an unknown partner or
 period folder make no row). Reception date = ingest.files.date_reception (Europe/Paris date of
-the file's mtime when first recorded; v1 rows without it fall back on the mtime's date).
+the file's mtime when first recorded; v1 rows without it fall back on the mtime's date, then
+on the date the file was recorded).
 
 Status: recu_a_temps / recu_en_retard from the first accepted file (in force or since
 replaced) against date_limite; refuse when files came but none was accepted; manquant when
@@ -72,7 +73,8 @@ CREATE OR REPLACE TEMP TABLE cmp_recus AS
 WITH fichiers AS (
     SELECT f.code_partenaire, f.periode, f.kind AS type_fichier, f.file_id, f.arrival_seq,
         f.status, f.in_force,
-        coalesce(f.date_reception, CAST(f.mtime AS DATE)) AS date_reception,
+        coalesce(f.date_reception, CAST(f.mtime AS DATE), CAST(f.received_at AS DATE))
+            AS date_reception,
         CAST(split_part(f.periode, '-', 1) AS INTEGER) AS annee
     FROM ingest.files AS f
     JOIN ref.partenaires AS p USING (code_partenaire)
@@ -113,9 +115,9 @@ statuts AS (
     SELECT l.*, c.date_arrete,
         CASE
             WHEN NOT l.attendu THEN 'non_attendu'
-            WHEN l.premier_accepte IS NOT NULL AND l.premier_accepte <= l.date_limite
+            WHEN l.file_id_accepte IS NOT NULL AND l.premier_accepte <= l.date_limite
                 THEN 'recu_a_temps'
-            WHEN l.premier_accepte IS NOT NULL THEN 'recu_en_retard'
+            WHEN l.file_id_accepte IS NOT NULL THEN 'recu_en_retard'
             WHEN l.recu THEN 'refuse'
             WHEN l.date_limite < c.date_arrete THEN 'manquant'
             ELSE 'attendu'
