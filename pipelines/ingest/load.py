@@ -30,27 +30,16 @@ log = logging.getLogger(__name__)
 
 ParseFn = Callable[..., ParsedReport]
 SQL_DIR = Path(__file__).parent / "sql"
-# Refusal rules decided by scan_incoming from the path, the reference and the settings.
-SCAN_RULES = frozenset(
+# Refusals whose cause lies outside the file's bytes, in the reference or the settings of
+# the day: the only ones looked at again when the same file is seen unchanged. A refusal for
+# the content (corrupt workbook, missing column...) stands until the partner sends a new file.
+RECONSIDERED_RULES = frozenset(
     {
-        "partenaire_inconnu",
-        "periode_inconnue",
-        "periode_hors_contrat",
-        "fichier_trop_volumineux",
-        "type_inconnu",
-        "format_non_pris_en_charge",
-        "emplacement_invalide",
-        "illisible",
+        "partenaire_inconnu",  # ref.partenaires may gain the partner
+        "periode_hors_contrat",  # ref.contrat may move its dates
+        "fichier_trop_volumineux",  # EVAL_MAX_FILE_MB may be raised (scan)
+        "taille_max",  # same limit, met by the reader
     }
-)
-CROSS_FILE_RULES = (
-    "seance_sans_inscription",
-    "entree_avant_debut_action",
-    "sortie_apres_fin_action",
-)
-INTERNAL_ERROR_MESSAGE = (
-    "Le fichier n'a pas pu être lu à cause d'une erreur inattendue du traitement "
-    "({error}). L'équipe d'évaluation est prévenue ; la version précédente reste en vigueur."
 )
 
 
@@ -109,7 +98,7 @@ def ingest_files(
     summary = IngestSummary(run_id=run_id)
     for f in sorted(files, key=lambda f: (f.mtime, f.name, f.rel)):
         last = registry.last_record_for_path(con, f.rel)
-        seen = last is not None and last.sha256 == f.sha256 and not _scan_verdict_changed(last, f)
+        seen = last is not None and last.sha256 == f.sha256 and not _cause_may_have_changed(last, f)
         if seen and not reprocess:
             summary.skipped += 1
             continue
@@ -121,26 +110,37 @@ def ingest_files(
             continue
         # Parse the archived bytes: exactly what was hashed and kept, even if incoming/ changes.
         source = Path(root) / "archive" / archive_rel if archive_rel else f.path
-        _ingest_one(
-            con,
-            f,
-            source,
-            archive_rel,
-            run_id,
-            last if seen else None,
-            parse,
-            context_for,
-            max_bytes,
-            summary,
-        )
+        try:
+            _ingest_one(
+                con,
+                f,
+                source,
+                archive_rel,
+                run_id,
+                last if seen else None,
+                parse,
+                context_for,
+                max_bytes,
+                summary,
+            )
+        except Exception:
+            # A fault of the pipeline, not of the partner: fail the run. The file is archived
+            # but not recorded, so the run after the fix reads it like a new one.
+            log.error(
+                "Erreur interne du traitement sur %s : l'exécution s'arrête, le fichier "
+                "n'est pas enregistré et sera lu à la prochaine exécution.",
+                f.rel,
+            )
+            raise
     return summary
 
 
-def _scan_verdict_changed(last: registry.KnownFile, f: IncomingFile) -> bool:
-    """A refusal that depended on the setting of the day (unknown partner, period outside the
-    contract, size limit...) is looked at again once that setting no longer refuses it."""
-    refused_by_scan = last.status == registry.STATUS_REFUSED and last.refusal_rule in SCAN_RULES
-    return refused_by_scan and f.refusal_rule != last.refusal_rule
+def _cause_may_have_changed(last: registry.KnownFile, f: IncomingFile) -> bool:
+    """A refusal that depended on the reference or the settings of the day (unknown partner,
+    period outside the contract, size limit) is looked at again once the scan no longer gives
+    that verdict. Any other refusal is about the bytes, which are unchanged."""
+    refused = last.status == registry.STATUS_REFUSED and last.refusal_rule in RECONSIDERED_RULES
+    return refused and f.refusal_rule != last.refusal_rule
 
 
 def _decide(
@@ -164,12 +164,8 @@ def _decide(
     bounds = periode_bounds(f.periode)
     if bounds is not None:  # rule date_apres_periode needs the report's last day
         ctx = dataclasses.replace(ctx, periode_fin=bounds[1])
-    try:
-        parsed = parse(source, f.kind, ctx, max_bytes)
-    except Exception as err:  # a parser bug must not stop the other partners' files
-        log.exception("Erreur inattendue en lisant %s", f.rel)
-        message = INTERNAL_ERROR_MESSAGE.format(error=type(err).__name__)
-        return registry.STATUS_REFUSED, None, message, "erreur_lecture"
+    # No catch-all: parse turns every partner fault into a refusal; anything it raises is ours.
+    parsed = parse(source, f.kind, ctx, max_bytes)
     if parsed.refused:
         return registry.STATUS_REFUSED, parsed, parsed.refusal, parsed.refusal_rule
     return registry.STATUS_ACCEPTED, parsed, None, None
@@ -316,9 +312,7 @@ def _staging_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         for kind in ("participants", "seances", "financements")
     }
     counts["cross_file_warnings"] = registry.fetch_one(
-        con,
-        "SELECT count(*) FROM ingest.warnings WHERE list_contains(?, regle)",
-        [list(CROSS_FILE_RULES)],
+        con, "SELECT count(*) FROM staging.cross_file_warnings"
     )[0]
     return counts
 
@@ -330,9 +324,6 @@ def build_staging(con: duckdb.DuckDBPyConnection, force: bool = False) -> dict[s
     Skipped (same result, `rebuilt` = 0) when none of its inputs changed since the last
     build, so a run with no new file costs nothing here.
     """
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS ingest.staging_state (inputs VARCHAR, built_at TIMESTAMP)"
-    )
     inputs = _staging_inputs(con)
     last = registry.fetch_one(con, "SELECT max(inputs) FROM ingest.staging_state")[0]
     if not force and last == inputs:

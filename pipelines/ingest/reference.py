@@ -17,14 +17,15 @@ import polars as pl
 import yaml
 
 from indicators.registry import ALL_SCOPES, BY_CODE
+from pipelines import settings
 from pipelines.ingest.errors import FileRefused
 from pipelines.ingest.headers import ColumnSpec
 from pipelines.ingest.readers import FORMATS, read_table
 from pipelines.ingest.text import fold_code_expr, remove_spaces_expr, strip_expr
 from pipelines.ingest.values import on_distinct, parse_amount, parse_date, parse_int
 
-MAX_BYTES = 50 * 1024 * 1024
-DEFAULT_SEUIL_SECRET = 5
+MAX_BYTES = settings.REFERENCE_MAX_BYTES
+DEFAULT_SEUIL_SECRET = settings.DEFAULT_SEUIL_SECRET
 DEFAULT_DELAI_REMONTEE_JOURS = 60  # (v2) data contract section 1
 RYTHMES = ("annuel", "semestriel")
 DEFAULT_RYTHME = "annuel"
@@ -336,7 +337,7 @@ def _check_cibles(contrat: dict, frames: dict[str, pl.DataFrame], problems: list
 
 
 def write_reference(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    """Replace every ref.* table in one transaction (the tables of schema.sql must exist)."""
+    """Replace every ref.* table in one transaction (the tables of the migrations must exist)."""
     contrat = pl.DataFrame(
         [
             {
@@ -362,7 +363,7 @@ def write_reference(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
     tables = {
         "contrat": contrat,
         **{name: getattr(ref, name) for name in FILES},
-        # (v2) calendar settings live in their own tables (see schema.sql)
+        # (v2) calendar settings live in their own tables (migration 0004)
         "calendrier": calendrier,
         "rythmes": rythmes,
     }

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from pipelines.ingest.reference import ReferenceError, read_reference, write_reference
-
-SCHEMA = Path(__file__).resolve().parents[2] / "pipelines" / "sql" / "schema.sql"
+from pipelines.warehouse import migrate
 
 CONTRAT = """code: CV-CAEN
 libelle: "Contrat de ville de l'agglomération"
@@ -182,7 +180,7 @@ def test_missing_folder_files(tmp_path):
 def test_write_reference_replaces_ref_tables(tmp_path, write_csv, write_xlsx):
     ref = read_reference(make_reference(tmp_path, write_csv, write_xlsx))
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
-    con.execute(SCHEMA.read_text())
+    migrate(con)
     write_reference(con, ref)
     write_reference(con, ref)  # replaces, never appends
     assert con.execute("SELECT code, seuil_secret, date_fin FROM ref.contrat").fetchall() == [
@@ -207,7 +205,7 @@ def test_calendar_defaults_when_columns_and_keys_are_absent(tmp_path, write_csv,
     assert ref.calendrier["delai_remontee_jours"] == 60
     assert abs((ref.calendrier["date_arrete"] - today).days) <= 1
     con = duckdb.connect()
-    con.execute(SCHEMA.read_text(encoding="utf-8"))
+    migrate(con)
     write_reference(con, ref)
     assert con.execute("SELECT * FROM ref.rythmes ORDER BY 1").fetchall() == ref.rythmes.rows()
     assert con.execute("SELECT delai_remontee_jours FROM ref.calendrier").fetchall() == [(60,)]

@@ -1,13 +1,13 @@
-"""Report completeness (data contract v2, section 6): marts.completude, its warning check,
-and the officer's reminder list publish/relances/."""
+"""Report completeness (data contract v2, section 6): marts.completude and its warning check.
+The officer's reminder list publish/relances/ is one output of the publication
+(pipelines/publish/outputs.py)."""
 
 import dagster as dg
 
 from indicators.completeness import A_RELANCER, compute_completeness
 from pipelines.defs.metadata import md_table
-from pipelines.defs.resources import DataRoot, Warehouse
-from pipelines.fsutil import staged_dir
-from pipelines.publish.relances import relances_frame, write_relances
+from pipelines.defs.resources import Warehouse
+from pipelines.publish.relances import relances_frame
 
 GROUP = "completude"
 
@@ -48,23 +48,4 @@ def completude(context: dg.AssetExecutionContext, warehouse: Warehouse):
             **{f"bilans_{s}": n for s, n in by_status.items()},
             "detail": md_table(to_chase.drop("code_statut", "file_id"), limit=100),
         },
-    )
-
-
-@dg.asset(
-    group_name=GROUP,
-    kinds={"csv"},
-    pool="warehouse",
-    deps=[dg.AssetKey(["marts", "completude"])],
-)
-def relances(context: dg.AssetExecutionContext, warehouse: Warehouse, data_root: DataRoot):
-    """Reminder list for French Excel and one reminder text per partner concerned."""
-    target = data_root.publish_dir("relances")
-    with warehouse.get_connection(context.log) as con, staged_dir(target) as build:
-        written = write_relances(con, build)
-    return dg.MaterializeResult(
-        metadata={
-            "dossier": dg.MetadataValue.path(str(target)),
-            "partenaires_a_relancer": len(written) - 1,
-        }
     )

@@ -1,12 +1,12 @@
-"""Publication stage: funder tables, validation reports and the dashboards site."""
+"""Publication stage: the published indicators, then one publication of every output."""
 
 import dagster as dg
 
-from dashboards.site import build_site
 from pipelines.defs.resources import DataRoot, Warehouse
-from pipelines.fsutil import staged_dir
-from pipelines.ingest.reports import write_validation_reports
-from pipelines.publish.tables import export_tables, write_published_table
+from pipelines.publish.generation import current_generation, publish_generation
+from pipelines.publish.outputs import builders
+from pipelines.publish.tables import write_published_table
+from pipelines.publish.targets import write_published_targets
 
 GROUP = "publication"
 
@@ -30,65 +30,60 @@ def indicateurs_publies(context: dg.AssetExecutionContext, warehouse: Warehouse)
 
 @dg.asset(
     group_name=GROUP,
-    kinds={"csv", "parquet"},
+    kinds={"duckdb", "sql"},
     pool="warehouse",
-    deps=[dg.AssetKey(["marts", "indicateurs_publies"])],
+    deps=[dg.AssetKey(["marts", "indicateurs_publies"]), dg.AssetKey(["marts", "cibles_suivi"])],
+    key=dg.AssetKey(["marts", "cibles_publiees"]),
 )
-def tables_telechargement(
-    context: dg.AssetExecutionContext, warehouse: Warehouse, data_root: DataRoot
-):
-    """Funder downloads: CSV for French Excel, XLSX with definitions, Parquet."""
-    target = data_root.publish_dir("telechargements")
-    with warehouse.get_connection(context.log) as con, staged_dir(target) as build:
-        written = export_tables(con, build)
-    return dg.MaterializeResult(
-        metadata={"dossier": dg.MetadataValue.path(str(target)), "fichiers": len(written)}
-    )
-
-
-@dg.asset(
-    group_name=GROUP,
-    kinds={"html"},
-    pool="warehouse",
-    # marts.completude: the "Suivi des remontées" page written beside the reports
-    deps=["lignes_en_vigueur", dg.AssetKey(["marts", "completude"])],
-)
-def rapports_validation(
-    context: dg.AssetExecutionContext, warehouse: Warehouse, data_root: DataRoot
-):
-    """One French validation report per received file, and the overview of the run."""
-    target = data_root.publish_dir("rapports")
+def cibles_publiees(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """Target tracking as published: a value reached read on a secret cell is hidden."""
     with warehouse.get_connection(context.log) as con:
-        pages = write_validation_reports(con, target, run_id=context.run.run_id)
-    return dg.MaterializeResult(
-        metadata={"index": dg.MetadataValue.path(str(target / "index.html")), "pages": len(pages)}
-    )
+        counts = write_published_targets(con)
+    return dg.MaterializeResult(metadata=counts)
 
 
 @dg.asset(
     group_name=GROUP,
-    kinds={"plotly", "html"},
+    kinds={"html", "plotly", "csv", "parquet"},
+    check_specs=[dg.AssetCheckSpec("publication_entiere", asset="publication")],
     pool="warehouse",
     deps=[
         dg.AssetKey(["marts", "indicateurs_publies"]),
-        tables_telechargement,
-        rapports_validation,
+        dg.AssetKey(["marts", "cibles_publiees"]),
+        "lignes_en_vigueur",
+        # (v2) the report follow-up page and publish/relances/ read marts.completude
+        dg.AssetKey(["marts", "completude"]),
     ],
 )
-def tableaux_de_bord(context: dg.AssetExecutionContext, warehouse: Warehouse, data_root: DataRoot):
-    """The steering committee's static site (offline, French)."""
-    target = data_root.publish_dir("site")
+def publication(context: dg.AssetExecutionContext, warehouse: Warehouse, data_root: DataRoot):
+    """Everything under publish/ of one run, switched in at once: funder downloads, one
+    validation report per received file, the steering committee's site (offline, French).
+    Outputs: pipelines/publish/outputs.py; the switch: pipelines/publish/generation.py."""
+    publish = data_root.root / "publish"
     with warehouse.get_connection(context.log) as con:
-        summary = build_site(
-            con,
-            target,
-            reports_dir=data_root.publish_dir("rapports"),
-            downloads_dir=data_root.publish_dir("telechargements"),
+        built = publish_generation(
+            publish, builders(con, context.run.run_id), label=context.run.run_id
         )
-    return dg.MaterializeResult(
+        # Under the lock (no other run switches meanwhile): what readers reach through each
+        # public path must be this run's generation.
+        generation = current_generation(publish)
+        reached = {name: (publish / name).resolve().parent for name in built}
+        strays = sorted(name for name, gen in reached.items() if gen != generation)
+    metadata = {
+        f"{name}.{key}": value for name, outputs in built.items() for key, value in outputs.items()
+    }
+    yield dg.MaterializeResult(
         metadata={
-            "index": dg.MetadataValue.path(str(target / "index.html")),
-            "pages": getattr(summary, "pages", 0),
-            "graphiques": getattr(summary, "charts", 0),
+            **metadata,
+            "generation": generation.name if generation else "",
+            "index": dg.MetadataValue.path(str(data_root.publish_dir("site") / "index.html")),
+            "rapports": dg.MetadataValue.path(
+                str(data_root.publish_dir("rapports") / "index.html")
+            ),
         }
+    )
+    yield dg.AssetCheckResult(
+        check_name="publication_entiere",
+        passed=not strays,
+        metadata={"dossiers_hors_generation": ", ".join(strays) or "aucun"},
     )

@@ -1,7 +1,7 @@
 -- Migration 0004 (data contract v2, section 6): reporting calendar, reception dates, report
--- completeness and provisional periods. Ready for the numbered migrations of the `base` work
--- (pipelines/warehouse.migrate()); until they are merged, pipelines/sql/schema.sql holds the
--- same DDL (idempotent form) and this file is not read. Renumber if 0004 is taken.
+-- completeness and provisional periods. Calendar settings sit beside ref.contrat and
+-- ref.partenaires (whose v1 columns stay as they are); indicators/sql/completude.sql fills
+-- marts.completude, indicators/sql/95_periodes.sql marts.periodes.
 CREATE TABLE ref.calendrier (
     delai_remontee_jours INTEGER NOT NULL, date_arrete DATE NOT NULL
 );
@@ -12,12 +12,12 @@ ALTER TABLE ingest.files ADD COLUMN date_reception DATE;  -- Europe/Paris date o
 CREATE TABLE marts.completude (
     code_partenaire VARCHAR NOT NULL, periode VARCHAR NOT NULL, type_fichier VARCHAR NOT NULL,
     debut DATE, fin DATE,
-    attendu BOOLEAN NOT NULL,
+    attendu BOOLEAN NOT NULL,             -- expected by the calendar (FALSE: non_attendu)
     date_limite DATE, date_reception DATE,
-    statut VARCHAR NOT NULL,
-    jours_retard INTEGER,
-    file_id VARCHAR,
-    file_id_en_vigueur VARCHAR,
+    statut VARCHAR NOT NULL,              -- recu_a_temps | recu_en_retard | refuse | manquant | attendu | non_attendu
+    jours_retard INTEGER,                 -- days past date_limite: at reception, or at date_arrete
+    file_id VARCHAR,                      -- file whose date_reception is shown (first accepted, or first refused)
+    file_id_en_vigueur VARCHAR,           -- version in force, else the latest received (report link)
     PRIMARY KEY (code_partenaire, periode, type_fichier)
 );
 CREATE TABLE marts.periodes (

@@ -1,4 +1,6 @@
--- Warehouse layout shared by every stage. Idempotent: run at the start of each run.
+-- Migration 0001: the layout of v1 (commit aa35dd5), gathered from schema.sql and the
+-- tables v1 created on the fly (ingest.staging_state, marts.cibles_suivi). Every statement is IF NOT EXISTS, so it is both the creation
+-- of a new warehouse and a no-op on a warehouse written by v1, which has no version yet.
 -- ref.*      reference files of the evaluation officer, replaced whole at each run
 -- ingest.*   log of received files, their row rejections and warnings
 -- raw.*      accepted rows of every parsed file (kept for every version, with provenance)
@@ -19,15 +21,6 @@ CREATE TABLE IF NOT EXISTS ref.actions (
     pilier VARCHAR NOT NULL, type_action VARCHAR, date_debut DATE, date_fin DATE
 );
 CREATE TABLE IF NOT EXISTS ref.partenaires (code_partenaire VARCHAR PRIMARY KEY, nom VARCHAR);
--- (v2) Reporting calendar settings, kept beside ref.contrat / ref.partenaires so that v1 rows
--- stay valid: contrat.yaml's delai_remontee_jours and date_arrete (defaults applied), and each
--- partner's rythme_remontee. Readers fall back to 60 days, today and 'annuel' when empty.
-CREATE TABLE IF NOT EXISTS ref.calendrier (
-    delai_remontee_jours INTEGER NOT NULL, date_arrete DATE NOT NULL
-);
-CREATE TABLE IF NOT EXISTS ref.rythmes (
-    code_partenaire VARCHAR PRIMARY KEY, rythme_remontee VARCHAR NOT NULL  -- annuel | semestriel
-);
 CREATE TABLE IF NOT EXISTS ref.qpv (
     code_qpv VARCHAR PRIMARY KEY, nom VARCHAR, commune VARCHAR, population INTEGER
 );
@@ -53,11 +46,8 @@ CREATE TABLE IF NOT EXISTS ingest.files (
     rows_read INTEGER DEFAULT 0, rows_accepted INTEGER DEFAULT 0, rows_rejected INTEGER DEFAULT 0,
     rows_ignored INTEGER DEFAULT 0, rows_warned INTEGER DEFAULT 0,
     message VARCHAR,                      -- French, for a refusal
-    refusal_rule VARCHAR,                 -- rule code of a refusal (e.g. colonne_manquante)
-    date_reception DATE                   -- (v2) Europe/Paris date of mtime when first recorded
+    refusal_rule VARCHAR                  -- rule code of a refusal (e.g. colonne_manquante)
 );
--- (v2) added to a warehouse written by v1 (until forward migrations exist)
-ALTER TABLE ingest.files ADD COLUMN IF NOT EXISTS date_reception DATE;
 CREATE TABLE IF NOT EXISTS ingest.rejections (
     file_id VARCHAR NOT NULL, row_number INTEGER, colonne VARCHAR, valeur VARCHAR,
     regle VARCHAR NOT NULL, message VARCHAR NOT NULL
@@ -89,6 +79,9 @@ CREATE TABLE IF NOT EXISTS raw.financements (
     date_debut DATE NOT NULL, date_fin DATE NOT NULL
 );
 
+-- Fingerprint of the inputs of the last staging build (pipelines/ingest/load.py).
+CREATE TABLE IF NOT EXISTS ingest.staging_state (inputs VARCHAR, built_at TIMESTAMP);
+
 -- Rows in force, rebuilt each run from raw.* (latest report wins per key).
 -- Provenance columns: code_partenaire (submitting partner), periode, periode_rang (2025-S1 < 2025-S2
 -- < 2025 < 2026-S1), report_order (higher = more recent report: periode_rang, then arrival),
@@ -115,21 +108,11 @@ CREATE TABLE IF NOT EXISTS marts.indicateurs (
     PRIMARY KEY (code_indicateur, periode, perimetre_type, perimetre_code, ventilation, modalite)
 );
 
--- (v2) Reporting calendar (data contract section 6): one row per expected or received
--- (code_partenaire, periode, type_fichier); rebuilt by indicators/sql/completude/.
-CREATE TABLE IF NOT EXISTS marts.completude (
-    code_partenaire VARCHAR NOT NULL, periode VARCHAR NOT NULL, type_fichier VARCHAR NOT NULL,
-    debut DATE, fin DATE,
-    attendu BOOLEAN NOT NULL,             -- expected by the calendar (FALSE: non_attendu)
-    date_limite DATE, date_reception DATE,
-    statut VARCHAR NOT NULL,              -- recu_a_temps | recu_en_retard | refuse | manquant | attendu | non_attendu
-    jours_retard INTEGER,                 -- days past date_limite: at reception, or at date_arrete when manquant
-    file_id VARCHAR,                      -- file whose date_reception is shown (first accepted, or first refused)
-    file_id_en_vigueur VARCHAR,           -- version in force, else the latest received (report link)
-    PRIMARY KEY (code_partenaire, periode, type_fichier)
-);
--- (v2) Periods of marts.indicateurs with their provisional flag (section 6).
-CREATE TABLE IF NOT EXISTS marts.periodes (
-    periode VARCHAR PRIMARY KEY, debut DATE NOT NULL, fin DATE NOT NULL,
-    provisoire BOOLEAN NOT NULL
+-- Target tracking (indicators/sql/cibles.sql fills it).
+CREATE TABLE IF NOT EXISTS marts.cibles_suivi (
+    code_indicateur VARCHAR NOT NULL, perimetre_type VARCHAR NOT NULL,
+    perimetre_code VARCHAR NOT NULL, periode VARCHAR NOT NULL,
+    annee_reference INTEGER, valeur_reference DOUBLE, annee_cible INTEGER, valeur_cible DOUBLE,
+    sens VARCHAR, valeur_attendue DOUBLE, valeur_atteinte DOUBLE, statut VARCHAR,
+    periode_valeur VARCHAR
 );
