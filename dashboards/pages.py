@@ -24,6 +24,7 @@ from dashboards.sections import (
     key_indicator_block,
     midterm_table,
     period_label,
+    provisional_note,
     synthesis_table,
 )
 from dashboards.texts import methodology_context
@@ -119,6 +120,7 @@ def index_page(ctx: SiteContext) -> Page:
         "index.html", "index.html", "Synthèse", charts=len(blocks), vintage=_vintage(d),
         contrat=contrat, synthesis=synthesis_table(d, cells, codes),
         midterm=_midterm(ctx, contrat), date_mi=d.contrat.get("date_mi_parcours"), blocks=blocks,
+        provisional_note=provisional_note(d, d.periods),
     )  # fmt: skip
 
 

@@ -98,6 +98,7 @@ def run(
     typer.echo(f"Tables à télécharger  : {dirs['telechargements']}")
     typer.echo(f"Rapports de validation: {dirs['rapports'] / 'index.html'}")
     typer.echo(f"Kit partenaire        : {dirs['kit'] / 'index.html'}")
+    typer.echo(f"Relances des bilans   : {dirs['relances'] / 'relances.csv'}")
 
 
 @app.command()

@@ -8,7 +8,8 @@ qpv.csv, cibles.csv) and <out>/incoming/<partenaire>/<periode>/<file>, the repor
 really send: hand-made XLSX with titles and a Total line, French Excel CSV (cp1252, ';',
 '1 250,50 €'), a software export (UTF-8 BOM, ','), an old .xls, LibreOffice .ods.
 Same seed -> byte-identical files (fixed document dates and zip timestamps); file mtimes
-are set from the report deadlines.
+are set from the report deadlines, and listed in <out>/demo-receptions.csv (path, sha256,
+time sent) for pipelines.demo.stamp, which `make run` uses to restore them after a clone.
 
 Demo with the default seed 42 and 2,000 people (committed under data/; a run prints this):
 - 2,000 people, all in at least one participants file, 2,271 enrolments; 264 (13 %) followed
@@ -38,6 +39,7 @@ scaled by people/2000, no refused file and no resubmission. With --people 100000
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 from collections import Counter
@@ -53,6 +55,7 @@ from pipelines.demo.contract import ACTIONS, PARTNERS, PERIODS, PILIERS, QPVS
 from pipelines.demo.plants import PLANT_TYPES, plant_versions
 from pipelines.demo.population import HORS, draw_population
 from pipelines.demo.reference import write_reference
+from pipelines.demo.stamp import write_list
 from pipelines.demo.styles import PLAIN_NAMES, STYLES
 from pipelines.demo.writers import write
 
@@ -192,6 +195,7 @@ def generate(out: Path, seed: int = 42, people: int = 2000, plain: bool = False)
     summary = _population_summary(pop)
     incoming = out / "incoming"
     seen = np.zeros(people, dtype=bool)
+    receptions: list[tuple[str, str, datetime]] = []  # (path under incoming/, sha256, sent)
 
     for j, partner in enumerate(PARTNERS):
         for periode in partner.periods:
@@ -223,7 +227,11 @@ def generate(out: Path, seed: int = 42, people: int = 2000, plain: bool = False)
                         )
                         if refused:
                             summary.refused = str(path.relative_to(out))
-                    _set_mtime(path, sent + timedelta(days=14 * len(written)))
+                    when = sent + timedelta(days=14 * len(written))
+                    _set_mtime(path, when)
+                    if not plain:
+                        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                        receptions.append((path.relative_to(incoming).as_posix(), digest, when))
                     written.append(path)
                     rel = str(path.relative_to(out))
                     summary.files.append((rel, fmt, kind, df.height))
@@ -232,6 +240,8 @@ def generate(out: Path, seed: int = 42, people: int = 2000, plain: bool = False)
                 if len(written) == 2:
                     summary.resubmission = tuple(str(p.relative_to(out)) for p in written)
     summary.people_in_files = int(seen.sum())
+    if not plain:  # a git clone loses mtimes: `make run` restores them from this list
+        write_list(out, receptions)
     return summary
 
 

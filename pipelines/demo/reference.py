@@ -27,6 +27,8 @@ def contrat_yaml() -> str:
         f"date_fin: {c['date_fin'].isoformat()}\n"
         f"date_mi_parcours: {c['date_mi_parcours'].isoformat()}\n"
         f"seuil_secret: {c['seuil_secret']}\n"
+        f"delai_remontee_jours: {c['delai_remontee_jours']}\n"
+        f"date_arrete: {c['date_arrete'].isoformat()}\n"
     )
 
 
@@ -62,8 +64,8 @@ def write_reference(root: Path, n_people: int) -> list[Path]:
     )
     _csv(
         root / "partenaires.csv",
-        ["code_partenaire", "nom"],
-        [[p.code, p.nom] for p in PARTNERS],
+        ["code_partenaire", "nom", "rythme_remontee"],
+        [[p.code, p.nom, p.rythme] for p in PARTNERS],
         "utf-8",
         ",",
     )

@@ -12,6 +12,7 @@ The connection must be in autocommit mode: this module opens its own transaction
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ import polars as pl
 from pipelines.ingest import registry
 from pipelines.ingest.model import ISSUE_COLUMNS, ParsedReport, PartnerContext
 from pipelines.ingest.parse import parse_report
-from pipelines.ingest.scan import DEFAULT_MAX_BYTES, IncomingFile
+from pipelines.ingest.scan import DEFAULT_MAX_BYTES, IncomingFile, periode_bounds
 
 log = logging.getLogger(__name__)
 
@@ -159,8 +160,12 @@ def _decide(
         return registry.STATUS_IDENTICAL, None, None, None
     if f.refusal is not None:
         return registry.STATUS_REFUSED, None, f.refusal, f.refusal_rule
+    ctx = context_for(f.code_partenaire)
+    bounds = periode_bounds(f.periode)
+    if bounds is not None:  # rule date_apres_periode needs the report's last day
+        ctx = dataclasses.replace(ctx, periode_fin=bounds[1])
     # No catch-all: parse turns every partner fault into a refusal; anything it raises is ours.
-    parsed = parse(source, f.kind, context_for(f.code_partenaire), max_bytes)
+    parsed = parse(source, f.kind, ctx, max_bytes)
     if parsed.refused:
         return registry.STATUS_REFUSED, parsed, parsed.refusal, parsed.refusal_rule
     return registry.STATUS_ACCEPTED, parsed, None, None
@@ -184,13 +189,17 @@ def _ingest_one(
     con.begin()
     try:
         if previous is not None:  # reprocess: same identity, rows replaced
-            received_at = registry.fetch_one(
-                con, "SELECT received_at FROM ingest.files WHERE file_id = ?", [previous.file_id]
-            )[0]
+            # the reception date is the one recorded first (data contract section 6)
+            received_at, date_reception = registry.fetch_one(
+                con,
+                "SELECT received_at, date_reception FROM ingest.files WHERE file_id = ?",
+                [previous.file_id],
+            )
             registry.delete_file_rows(con, previous.file_id)
             arrival_seq, file_id = previous.arrival_seq, previous.file_id
         else:
             received_at = registry.now_local()
+            date_reception = f.date_reception
             arrival_seq = registry.next_arrival_seq(con)
             file_id = registry.make_file_id(arrival_seq, f.sha256)
         if parsed is not None:
@@ -212,6 +221,7 @@ def _ingest_one(
                 "size_bytes": f.size,
                 "mtime": f.mtime,
                 "received_at": received_at,
+                "date_reception": date_reception,
                 "arrival_seq": arrival_seq,
                 "run_id": run_id,
                 "status": status,

@@ -16,8 +16,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from dashboards import suivi
 from pipelines.fsutil import staged_dir
 from pipelines.ingest.report_html import ISSUE_HEADERS, Layout, file_page, index_page
+from pipelines.publish.relances import reminder_texts
 from pipelines.safe_text import neutralise_frame
 from pipelines.settings import publish_dirs
 
@@ -73,6 +75,11 @@ def write_validation_reports(
             written += [page_name, csv_name]
         (build / "index.html").write_text(index_page(layout, files, run_id), encoding="utf-8")
         written.append("index.html")
+        # (v2) the report follow-up, beside the reports it links to (data contract section 6)
+        (build / suivi.SITE_PATH).write_text(
+            suivi.report_side_page(con, layout, reminder_texts(con)), encoding="utf-8"
+        )
+        written.append(suivi.SITE_PATH)
     return [out_dir / name for name in written]
 
 

@@ -14,7 +14,8 @@ GROUP = "indicateurs"
     group_name=GROUP,
     kinds={"duckdb", "sql"},
     pool="warehouse",
-    deps=["lignes_en_vigueur"],
+    # marts.completude: completeness indicators and provisional periods (marts.periodes)
+    deps=["lignes_en_vigueur", dg.AssetKey(["marts", "completude"])],
     key=dg.AssetKey(["marts", "indicateurs"]),
 )
 def indicateurs(context: dg.AssetExecutionContext, warehouse: Warehouse):

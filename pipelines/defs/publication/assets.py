@@ -51,6 +51,8 @@ def cibles_publiees(context: dg.AssetExecutionContext, warehouse: Warehouse):
         dg.AssetKey(["marts", "indicateurs_publies"]),
         dg.AssetKey(["marts", "cibles_publiees"]),
         "lignes_en_vigueur",
+        # (v2) the report follow-up page and publish/relances/ read marts.completude
+        dg.AssetKey(["marts", "completude"]),
     ],
 )
 def publication(context: dg.AssetExecutionContext, warehouse: Warehouse, data_root: DataRoot):
