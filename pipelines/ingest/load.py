@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from traceback import format_exc
 
 import duckdb
 import polars as pl
@@ -23,6 +24,7 @@ import polars as pl
 from pipelines.ingest import registry
 from pipelines.ingest.model import ISSUE_COLUMNS, ParsedReport, PartnerContext
 from pipelines.ingest.parse import parse_report
+from pipelines.ingest.prepare import Prepared, prepared_in_order
 from pipelines.ingest.scan import DEFAULT_MAX_BYTES, IncomingFile
 
 log = logging.getLogger(__name__)
@@ -96,8 +98,10 @@ def ingest_files(
     parse: ParseFn = parse_report,
     reprocess: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    on_file: Callable[[int], None] | None = None,
 ) -> IngestSummary:
-    """Archive, parse and record `files`; `ref_context(code)` defaults to partner_context."""
+    """Archive, parse and record `files`; `ref_context(code)` defaults to partner_context.
+    `on_file(rows_read)` is called once per file handled (progress display)."""
     contexts: dict[str, PartnerContext] = {}
 
     def context_for(code: str) -> PartnerContext:
@@ -106,32 +110,51 @@ def ingest_files(
         return contexts[code]
 
     summary = IngestSummary(run_id=run_id)
+    done = on_file or (lambda rows: None)
+    registry.remove_stale_copies(root)  # left by a run killed while preparing files
+    latest = registry.last_records_by_path(con)
+    in_force_sha = registry.in_force_sha_by_slot(con)
+    todo: list[tuple[IncomingFile, registry.KnownFile | None]] = []
     for f in sorted(files, key=lambda f: (f.mtime, f.name, f.rel)):
-        last = registry.last_record_for_path(con, f.rel)
+        last = latest.get(f.rel)
         seen = last is not None and last.sha256 == f.sha256 and not _scan_verdict_changed(last, f)
         if seen and not reprocess:
             summary.skipped += 1
+            done(0)
             continue
-        try:
-            archive_rel = registry.archive_file(root, f)
-        except registry.ChangedWhileRead:
+        todo.append((f, last if seen else None))
+
+    def jobs():
+        for f, _previous in todo:
+            # parsed ahead unless refused by the scan or (very likely) identical to the
+            # version in force; the writer parses the rare file this guess got wrong
+            ahead = f.refusal is None and not (f.slot and in_force_sha.get(f.slot) == f.sha256)
+            yield f, context_for(f.code_partenaire) if ahead else None
+
+    previous_of = {f.rel: previous for f, previous in todo}
+    for f, prepared in prepared_in_order(root, jobs(), max_bytes, parse, len(todo)):
+        if prepared.staged is None:
             log.warning("%s modifié pendant sa lecture : relu au prochain passage.", f.rel)
             summary.skipped += 1
+            done(0)
             continue
-        # Parse the archived bytes: exactly what was hashed and kept, even if incoming/ changes.
-        source = Path(root) / "archive" / archive_rel if archive_rel else f.path
-        _ingest_one(
-            con,
-            f,
-            source,
-            archive_rel,
-            run_id,
-            last if seen else None,
-            parse,
-            context_for,
-            max_bytes,
-            summary,
-        )
+        try:
+            rows = _ingest_one(
+                con,
+                root,
+                f,
+                prepared,
+                run_id,
+                previous_of[f.rel],
+                parse,
+                context_for,
+                max_bytes,
+                summary,
+            )
+        except BaseException:
+            registry.discard_archive(prepared.staged)
+            raise
+        done(rows)
     return summary
 
 
@@ -146,6 +169,7 @@ def _decide(
     con: duckdb.DuckDBPyConnection,
     f: IncomingFile,
     source: Path,
+    prepared: Prepared,
     previous: registry.KnownFile | None,
     parse: ParseFn,
     context_for: Callable[[str], PartnerContext],
@@ -159,30 +183,55 @@ def _decide(
         return registry.STATUS_IDENTICAL, None, None, None
     if f.refusal is not None:
         return registry.STATUS_REFUSED, None, f.refusal, f.refusal_rule
-    try:
-        parsed = parse(source, f.kind, context_for(f.code_partenaire), max_bytes)
-    except Exception as err:  # a parser bug must not stop the other partners' files
-        log.exception("Erreur inattendue en lisant %s", f.rel)
-        message = INTERNAL_ERROR_MESSAGE.format(error=type(err).__name__)
+    if not prepared.was_parsed:
+        prepared = prepare_parse(prepared, source, f, parse, context_for, max_bytes)
+    if prepared.error_name is not None:  # a parser bug must not stop the other files
+        log.error("Erreur inattendue en lisant %s\n%s", f.rel, prepared.error_trace)
+        message = INTERNAL_ERROR_MESSAGE.format(error=prepared.error_name)
         return registry.STATUS_REFUSED, None, message, "erreur_lecture"
+    parsed = prepared.parsed
     if parsed.refused:
         return registry.STATUS_REFUSED, parsed, parsed.refusal, parsed.refusal_rule
     return registry.STATUS_ACCEPTED, parsed, None, None
 
 
+def prepare_parse(
+    prepared: Prepared,
+    source: Path,
+    f: IncomingFile,
+    parse: ParseFn,
+    context_for: Callable[[str], PartnerContext],
+    max_bytes: int,
+) -> Prepared:
+    """Parse in the writer a file that was not parsed ahead."""
+    try:
+        parsed = parse(source, f.kind, context_for(f.code_partenaire), max_bytes)
+    except Exception as err:
+        return Prepared(prepared.staged, error_name=type(err).__name__, error_trace=format_exc())
+    return Prepared(prepared.staged, parsed)
+
+
 def _ingest_one(
     con: duckdb.DuckDBPyConnection,
+    root: Path,
     f: IncomingFile,
-    source: Path,
-    archive_rel: str,
+    prepared: Prepared,
     run_id: str,
     previous: registry.KnownFile | None,
     parse: ParseFn,
     context_for: Callable[[str], PartnerContext],
     max_bytes: int,
     summary: IngestSummary,
-) -> None:
-    status, parsed, message, rule = _decide(con, f, source, previous, parse, context_for, max_bytes)
+) -> int:
+    """Decide and record one file in one transaction; the rows it read."""
+    staged = prepared.staged
+    # Parse the archived bytes: exactly what was hashed and kept, even if incoming/ changes.
+    source = staged.readable_copy(root) or f.path
+    status, parsed, message, rule = _decide(
+        con, f, source, prepared, previous, parse, context_for, max_bytes
+    )
+    registry.publish_archive(root, staged)
+    archive_rel = staged.rel
     accepted = status == registry.STATUS_ACCEPTED
     counts = _counts(parsed) if parsed is not None else {}
     con.begin()
@@ -242,6 +291,7 @@ def _ingest_one(
         summary.identical += 1
     else:
         summary.refused += 1
+    return counts.get("rows_read", 0)
 
 
 def _counts(parsed: ParsedReport) -> dict[str, int]:

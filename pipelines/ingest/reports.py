@@ -10,6 +10,7 @@ these reports: it is replaced.
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -51,6 +52,19 @@ LEFT JOIN (SELECT file_id, count(*) AS n FROM ingest.warnings GROUP BY file_id) 
     ON w.file_id = f.file_id
 ORDER BY f.arrival_seq DESC
 """
+
+
+def write_validation_index(
+    con: duckdb.DuckDBPyConnection, out_dir: Path, run_id: str | None = None
+) -> Path:
+    """Rewrite only index.html (atomically): a run that received nothing new keeps every
+    file's page, but the overview names the latest run."""
+    files = con.sql(FILES_SQL).pl()
+    target = Path(out_dir) / "index.html"
+    tmp = target.with_name(".index.html.tmp")
+    tmp.write_text(index_page(files, run_id), encoding="utf-8")
+    os.replace(tmp, target)
+    return target
 
 
 def write_validation_reports(

@@ -5,13 +5,14 @@ import pandera.errors as pa_errors
 import polars as pl
 from pydantic import Field
 
-from pipelines import settings
+from pipelines import freshness, settings
 from pipelines.defs.metadata import md_table
 from pipelines.defs.resources import DataRoot, Warehouse
 from pipelines.ingest.load import build_staging, ingest_files, reference_scope
 from pipelines.ingest.reference import ReferenceError, read_reference, write_reference
 from pipelines.ingest.scan import scan_incoming
 from pipelines.ingest.schemas import SCHEMAS, columns_of
+from pipelines.progress import Stage
 
 GROUP = "ingestion"
 
@@ -30,14 +31,17 @@ class IngestConfig(dg.Config):
 @dg.asset(group_name=GROUP, kinds={"duckdb", "yaml"}, pool="warehouse")
 def referentiel(context: dg.AssetExecutionContext, data_root: DataRoot, warehouse: Warehouse):
     """Reference files of the evaluation officer (contrat, actions, partenaires, qpv, cibles)."""
-    try:
-        ref = read_reference(data_root.root)
-    except ReferenceError as err:
-        raise dg.Failure(description=str(err)) from err
-    with warehouse.get_connection(context.log) as con:
-        write_reference(con, ref)
+    with Stage("Référentiel") as stage:
+        try:
+            ref = read_reference(data_root.root)
+        except ReferenceError as err:
+            raise dg.Failure(description=str(err)) from err
+        with warehouse.get_connection(context.log) as con:
+            write_reference(con, ref)
+        stage.rows = len(ref.actions) + len(ref.partenaires) + len(ref.qpv) + len(ref.cibles)
     return dg.MaterializeResult(
         metadata={
+            **stage.metadata(),
             "contrat": ref.contrat["code"],
             "actions": len(ref.actions),
             "partenaires": len(ref.partenaires),
@@ -76,12 +80,16 @@ def fichiers_partenaires(
         max_bytes = settings.max_file_bytes()
     except ValueError as err:
         raise dg.Failure(description=str(err)) from err
-    with warehouse.get_connection(context.log) as con:
+    with (
+        Stage("Fichiers des partenaires") as stage,
+        warehouse.get_connection(context.log) as con,
+    ):
         years, partners = reference_scope(con)
         files = scan_incoming(data_root.root, years, partners, max_bytes)
         if config.partenaire:
             wanted = config.partenaire.strip().casefold()
             files = [f for f in files if (f.code_partenaire or "").casefold() == wanted]
+        stage.set_total(len(files))
         summary = ingest_files(
             con,
             data_root.root,
@@ -89,8 +97,10 @@ def fichiers_partenaires(
             run_id=context.run.run_id,
             reprocess=config.retraiter,
             max_bytes=max_bytes,
+            on_file=lambda rows: stage.advance(1, rows),
         )
         outcomes = con.sql(FILE_OUTCOMES_SQL, params=[context.run.run_id]).pl()
+        stage.rows = int(outcomes["lues"].sum() or 0)
     refused = outcomes.filter(pl.col("statut") == "refuse")
     rejected = outcomes.filter(pl.col("rejetees") > 0)
     context.log.info(
@@ -99,6 +109,7 @@ def fichiers_partenaires(
     )
     yield dg.MaterializeResult(
         metadata={
+            **stage.metadata(),
             "fichiers_vus": len(files),
             "acceptes": summary.accepted,
             "refuses": summary.refused,
@@ -131,9 +142,12 @@ def fichiers_partenaires(
 @dg.asset(group_name=GROUP, kinds={"duckdb", "sql"}, pool="warehouse", deps=[fichiers_partenaires])
 def lignes_en_vigueur(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """staging.*: for each key, the row of the most recent report, with cross-file warnings."""
-    with warehouse.get_connection(context.log) as con:
+    with Stage("Lignes en vigueur") as stage, warehouse.get_connection(context.log) as con:
         counts = build_staging(con)
-    return dg.MaterializeResult(metadata={k: int(v) for k, v in counts.items()})
+        stage.rows = sum(int(counts[k]) for k in ("participants", "seances", "financements"))
+    return dg.MaterializeResult(
+        metadata={**stage.metadata(), **{k: int(v) for k, v in counts.items()}}
+    )
 
 
 STAGING_CHECK_BATCH = 2_000_000
@@ -146,18 +160,31 @@ STAGING_CHECK_BATCH = 2_000_000
 def schemas_pandera(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
     """PUDL-style: validate lazily, report the failure cases instead of raising."""
     failures: dict[str, pl.DataFrame] = {}
-    with warehouse.get_connection(context.log) as con:
+    with (
+        Stage("Contrôle des lignes en vigueur (pandera)") as stage,
+        warehouse.get_connection(context.log) as con,
+    ):
+        # rows that passed on these very inputs pass again: not read again
+        inputs = freshness.inputs_fingerprint(con)
+        if freshness.last_build(con, "check.schemas_pandera", inputs) is not None:
+            return dg.AssetCheckResult(
+                passed=True, metadata={"types_en_echec": "aucun", "reverifie": 0}
+            )
+        stage.rows = 0
         for kind, model in SCHEMAS.items():
             dtypes = columns_of(kind)
             rows = con.sql(f"SELECT {', '.join(dtypes)} FROM staging.{kind}")
             # In batches: 20 M sessions never sit in memory at once.
             for batch in rows.to_arrow_reader(STAGING_CHECK_BATCH):
+                stage.rows += batch.num_rows
                 try:
                     model.validate(pl.from_arrow(batch).cast(dtypes), lazy=True)
                 except pa_errors.SchemaErrors as err:
                     failures[kind] = pl.concat(
                         [failures.get(kind, err.failure_cases.clear()), err.failure_cases]
                     )
+        if not failures:
+            freshness.record(con, "check.schemas_pandera", inputs)
     return dg.AssetCheckResult(
         passed=not failures,
         metadata={
