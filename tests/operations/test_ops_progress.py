@@ -44,9 +44,7 @@ def _stage_lines(stdout: str) -> list[tuple[str, str]]:
     return found
 
 
-def test_without_a_terminal_one_line_per_stage_and_a_rerun_rebuilds_nothing(
-    demo_inputs, tmp_path
-):
+def test_without_a_terminal_one_line_per_stage_and_a_rerun_rebuilds_nothing(demo_inputs, tmp_path):
     root = copy_inputs(demo_inputs, tmp_path / "data")
     home = dagster_home(tmp_path / "dagster_home")
 
