@@ -8,11 +8,17 @@ its strings as pseudo-HTML (it decodes the entities back to the visible text).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 import plotly.io as pio
+from markupsafe import Markup
 
 from dashboards.format import NNBSP, SECRET, format_value
-from dashboards.html import PALETTE, esc
+
+# Okabe-Ito, reordered so that the low-contrast yellow comes last.
+PALETTE = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#F0E442",
+)  # fmt: skip
 
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "solid", "dash", "dot")
@@ -49,7 +55,7 @@ def _annotations(series: list[Series], years: list[str], kind: str) -> list[dict
                     "x": pos, "y": 0, "xref": "x", "yref": "y" if kind == "bar" else "paper",
                     "yanchor": "bottom", "yshift": 2 + 16 * stacked[year], "showarrow": False,
                     "text": f"<b>{SECRET}</b>", "font": {"color": colour, "size": 14},
-                    "hovertext": f"{esc(s.name)}, {year} : {SECRET} (secret statistique)",
+                    "hovertext": f"{escape(s.name)}, {year} : {SECRET} (secret statistique)",
                 }
             )  # fmt: skip
             stacked[year] += 1
@@ -61,7 +67,7 @@ def _trace(i: int, s: Series, years: list[str], unite: str, kind: str) -> dict:
         None if v is None else format_value(v, unite) for v in s.values
     ]  # French numbers in the hover, whatever the browser's locale
     trace = {
-        "x": years, "y": s.values, "name": esc(s.name), "customdata": texts,
+        "x": years, "y": s.values, "name": escape(s.name), "customdata": texts,
         "hovertemplate": "%{fullData.name}<br>%{x} : %{customdata}<extra></extra>",
     }  # fmt: skip
     colour = PALETTE[i % len(PALETTE)]
@@ -125,12 +131,14 @@ def trend_figure(series: list[Series], years: list[str], unite: str, kind: str) 
     }
 
 
-def chart_html(fig: dict, div_id: str) -> str:
-    """The chart's div and its inline script (plotly.js is loaded once by the page)."""
+def chart_html(fig: dict, div_id: str) -> Markup:
+    """The chart's div and its inline script (plotly.js is loaded once by the page).
+    The one piece of markup the templates take as it is: Plotly writes it, and every
+    label in `fig` was escaped above."""
     n = len(fig["data"])
     height = HEIGHT + (26 * ((n + 1) // 2) if n > 1 else 0)  # room for the legend rows
     fig["layout"]["height"] = height
-    return pio.to_html(
+    html = pio.to_html(
         fig,
         config=CONFIG,
         include_plotlyjs=False,
@@ -140,3 +148,4 @@ def chart_html(fig: dict, div_id: str) -> str:
         default_height=f"{height}px",
         default_width="100%",
     )
+    return Markup(html)

@@ -9,7 +9,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from dashboards.html import safe_names
+from dashboards.paths import safe_names
 from indicators.registry import BY_CODE
 
 SCOPE_TYPES = ("pilier", "partenaire", "action", "qpv")

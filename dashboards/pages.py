@@ -1,4 +1,8 @@
-"""The site's pages: synthesis, one page per scope, downloads, methodology."""
+"""The site's pages: synthesis, one page per scope, downloads, methodology.
+
+A page is one template (templates/<name>.html, extending site_page.html) and one small
+function here that gathers its data; see dashboards/README.md.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ from pathlib import Path
 
 import polars as pl
 
+from dashboards import nav
+from dashboards.cells import Cell, Table
 from dashboards.data import PILIER_LABELS, SCOPE_TYPE_LABELS, SCOPE_TYPES, Scope, SiteData
 from dashboards.format import format_date, format_number, format_size
-from dashboards.html import Cell, NavGroup, NavLink, esc, href, page, table
+from dashboards.render import render
 from dashboards.sections import (
     GROUPS,
     Cells,
@@ -20,7 +26,7 @@ from dashboards.sections import (
     period_label,
     synthesis_table,
 )
-from dashboards.texts import methodology_body
+from dashboards.texts import methodology_context
 from indicators.registry import INDICATEURS, UNIT_LABELS
 
 # Shown on the synthesis even without a target; indicators with a contract target are added.
@@ -54,59 +60,48 @@ class SiteContext:
     def __init__(self, data: SiteData, reports_href: str | None):
         self.data = data
         self.reports_href = reports_href
-        self.title = data.contrat.get("libelle") or "Contrat de ville"
+        self.title = data.contrat.get("libelle") or nav.DEFAULT_SITE_TITLE
         parts = data.rows.partition_by("perimetre_type", "perimetre_code", as_dict=True)
         self.cells = {key: Cells(df) for key, df in parts.items()}
 
     def cells_of(self, scope: Scope) -> Cells:
         return self.cells.get((scope.type, scope.code)) or Cells(self.data.rows.clear())
 
-    def nav(self) -> list[NavLink | NavGroup]:
-        items: list[NavLink | NavGroup] = [NavLink("Synthèse", "index.html")]
-        items += [
-            NavLink("Contrat : tous les indicateurs", s.path) for s in self.data.scopes["contrat"]
-        ]
-        for t in SCOPE_TYPES:
-            links = tuple(NavLink(s.label, s.path) for s in self.data.scopes[t])
-            items.append(NavGroup(SCOPE_TYPE_LABELS[t][1], links))
-        items += [NavLink("Téléchargements", "telechargements.html")]
-        items += [NavLink("Méthodologie", "methodologie.html")]
-        if self.reports_href:
-            items.append(NavLink("Rapports de validation", self.reports_href))
-        return items
-
-    def footer(self) -> str:
-        d = self.data
-        vintage = f"Millésime des données : {esc(d.millesime or 'non renseigné')}"
-        if d.date_reception_max is not None:
-            vintage += f" · données reçues jusqu'au {esc(format_date(d.date_reception_max))}"
-        return (
-            f"<p>{vintage}.</p><p>« s » : secret statistique (valeur non publiée) · "
-            "« n.d. » : non défini (dénominateur nul) · « — » : sans objet.</p>"
+    def render(
+        self, template: str, path: str, title: str, charts: int = 0, **context: object
+    ) -> Page:
+        """One page from templates/<template>; `path` is relative to the site root;
+        `charts`: how many Plotly charts it draws (plotly.js is loaded only when some)."""
+        to_site = "../" * path.count("/")
+        menu = nav.resolve(
+            to_site=to_site, current=path, scopes=self.data.scopes, reports=self.reports_href
         )
-
-    def render(self, path: str, title: str, body: str, charts: int) -> Page:
-        html = page(
-            title=title, path=path, site_title=self.title, nav=self.nav(), body=body,
-            footer=self.footer(), with_charts=charts > 0,
+        html = render(
+            template, title=title, site_title=self.title, nav=menu, to_site=to_site,
+            charts=charts > 0, millesime=self.data.millesime,
+            date_reception_max=self.data.date_reception_max, **context,
         )  # fmt: skip
         return Page(path, html, charts)
 
 
-def _count_charts(body: str) -> int:
-    return body.count('<figure class="chart">')
-
-
-def _vintage_paragraph(d: SiteData) -> str:
+def _vintage(d: SiteData) -> str:
     years = f"de {d.years[0]} à {d.years[-1]}" if d.years else "sans année de données"
     text = f"Période couverte : {years}, plus le cumul depuis le début du contrat."
     text += f" Millésime des données : {d.millesime or 'non renseigné'}."
     if d.date_reception_max is not None:
         text += f" Dernières données reçues le {format_date(d.date_reception_max)}."
-    return f'<p class="vintage">{esc(text)}</p>'
+    return text
 
 
-def key_indicators(ctx: SiteContext, cells: Cells) -> list[str]:
+def _midterm(ctx: SiteContext, scope: Scope) -> Table | None:
+    d = ctx.data
+    mid = d.midterm.filter(
+        (pl.col("perimetre_type") == scope.type) & (pl.col("perimetre_code") == scope.code)
+    )
+    return midterm_table(d, mid, scope.label)
+
+
+def key_indicators(cells: Cells) -> list[str]:
     targeted = {k[0] for k, r in cells.by_key.items() if r.get("valeur_cible") is not None}
     wanted = set(DEFAULT_KEY_INDICATORS) | targeted
     return [i.code for i in INDICATEURS if i.code in wanted and i.code in cells.codes]
@@ -115,51 +110,34 @@ def key_indicators(ctx: SiteContext, cells: Cells) -> list[str]:
 def index_page(ctx: SiteContext) -> Page:
     d = ctx.data
     contrat = d.scopes["contrat"][0] if d.scopes["contrat"] else None
-    body = [_vintage_paragraph(d)]
     if contrat is None:
-        body.append("<p>Aucun indicateur publié au périmètre du contrat.</p>")
-        return ctx.render("index.html", "Synthèse", "".join(body), 0)
+        return ctx.render("index.html", "index.html", "Synthèse", vintage=_vintage(d), contrat=None)
     cells = ctx.cells_of(contrat)
-    codes = key_indicators(ctx, cells)
-    body.append(
-        '<section aria-labelledby="synthese"><h2 id="synthese">Indicateurs clés et cibles</h2>'
-        '<p class="note">Le statut compare la valeur atteinte à la valeur attendue sur la '
-        "trajectoire de la cible (ligne droite de la valeur de référence à la cible).</p>"
-        f"{synthesis_table(d, cells, codes)}</section>"
-    )
-    mid = d.midterm.filter(
-        (pl.col("perimetre_type") == "contrat") & (pl.col("perimetre_code") == contrat.code)
-    )
-    if mid.height:
-        date_mi = d.contrat.get("date_mi_parcours")
-        when = f" (au {esc(format_date(date_mi))})" if date_mi else ""
-        body.append(
-            f'<section aria-labelledby="mi-parcours"><h2 id="mi-parcours">Lecture à '
-            f"mi-parcours{when}</h2>{midterm_table(d, mid, contrat.label)}</section>"
-        )
-    blocks = "".join(key_indicator_block(d, cells, c) for c in codes)
-    body.append(
-        '<section aria-labelledby="tendances"><h2 id="tendances">Évolution par année</h2>'
-        f"{blocks}</section>"
-    )
-    body.append(
-        '<p>Détail : <a href="' + href(contrat.path) + '">tous les indicateurs du contrat</a>, '
-        "et les pages par pilier, partenaire, action et quartier dans le menu.</p>"
-    )
-    html = "".join(body)
-    return ctx.render("index.html", "Synthèse", html, _count_charts(html))
+    codes = key_indicators(cells)
+    blocks = [key_indicator_block(d, cells, c) for c in codes]
+    return ctx.render(
+        "index.html", "index.html", "Synthèse", charts=len(blocks), vintage=_vintage(d),
+        contrat=contrat, synthesis=synthesis_table(d, cells, codes),
+        midterm=_midterm(ctx, contrat), date_mi=d.contrat.get("date_mi_parcours"), blocks=blocks,
+    )  # fmt: skip
 
 
-def _links(scopes: list[Scope], root: str) -> str:
-    items = "".join(f'<li><a href="{href(root + s.path)}">{esc(s.label)}</a></li>' for s in scopes)
-    return f"<ul>{items}</ul>" if items else ""
+@dataclass(frozen=True)
+class Fact:
+    """One line of a scope page's facts: a code, a text, one link or a list of links."""
+
+    term: str
+    text: str = ""
+    code: bool = False
+    links: tuple[tuple[str, str], ...] = ()  # (label, href relative to the page)
+    as_list: bool = False
 
 
-def _scope_facts(ctx: SiteContext, scope: Scope) -> str:
+def _scope_facts(ctx: SiteContext, scope: Scope) -> list[Fact]:
     """Links between scopes (a partner's actions, an action's partner and pillar...)."""
     d, root = ctx.data, "../"
     by = {t: {s.code: s for s in d.scopes[t]} for t in SCOPE_TYPES}
-    facts = [f"<dt>Code</dt><dd><code>{esc(scope.code)}</code></dd>"]
+    facts = [Fact("Code", scope.code, code=True)]
     acts = d.actions
     if scope.type == "action":
         row = acts.filter(pl.col("code_action") == scope.code)
@@ -171,70 +149,54 @@ def _scope_facts(ctx: SiteContext, scope: Scope) -> str:
             ):
                 s = by[t].get(code)
                 label = s.label if s else PILIER_LABELS.get(code, code)
-                link = f'<a href="{href(root + s.path)}">{esc(label)}</a>' if s else esc(label)
-                facts.append(f"<dt>{word}</dt><dd>{link}</dd>")
+                facts.append(Fact(word, label, links=((label, root + s.path),) if s else ()))
     elif scope.type in ("partenaire", "pilier"):
         col = "code_partenaire" if scope.type == "partenaire" else "pilier"
         codes = acts.filter(pl.col(col) == scope.code)["code_action"].to_list()
         linked = [by["action"][c] for c in codes if c in by["action"]]
-        facts.append(f"<dt>Actions</dt><dd>{_links(linked, root) or 'aucune'}</dd>")
+        links = tuple((s.label, root + s.path) for s in linked)
+        facts.append(Fact("Actions", links=links, as_list=True))
     elif scope.type == "qpv":
         row = d.qpv.filter(pl.col("code_qpv") == scope.code)
         if row.height:
-            facts.append(f"<dt>Commune</dt><dd>{esc(row['commune'][0] or '')}</dd>")
+            facts.append(Fact("Commune", row["commune"][0] or ""))
             pop = row["population"][0]
             if pop is not None:
-                facts.append(f"<dt>Population</dt><dd>{esc(format_number(pop))} habitants</dd>")
-    return f'<dl class="facts">{"".join(facts)}</dl>'
+                facts.append(Fact("Population", f"{format_number(pop)} habitants"))
+    return facts
 
 
 def scope_page(ctx: SiteContext, scope: Scope) -> Page:
     d = ctx.data
     cells = ctx.cells_of(scope)
-    slug = scope.type
-    body = [_scope_facts(ctx, scope), _vintage_paragraph(d)]
-    mid = d.midterm.filter(
-        (pl.col("perimetre_type") == scope.type) & (pl.col("perimetre_code") == scope.code)
-    )
-    if mid.height:
-        body.append(
-            '<section aria-labelledby="mi-parcours"><h2 id="mi-parcours">Lecture à mi-parcours'
-            f"</h2>{midterm_table(d, mid, scope.label)}</section>"
-        )
-    groups = "".join(group_block(d, cells, g, scope.label, slug) for g in GROUPS)
-    body.append(
-        '<section aria-labelledby="indicateurs"><h2 id="indicateurs">Indicateurs par année</h2>'
-        f"{groups or '<p>Aucun indicateur publié pour ce périmètre.</p>'}</section>"
-    )
+    groups = [b for g in GROUPS if (b := group_block(d, cells, g, scope.label, scope.type))]
+    breakdowns = []
     if scope.type == "contrat":
-        parts = "".join(breakdown_block(d, cells, c, v, "vent") for c, v in BREAKDOWNS)
-        if parts:
-            body.append(
-                '<section aria-labelledby="ventilations"><h2 id="ventilations">'
-                f"Par sexe et par âge</h2>{parts}</section>"
-            )
-    html = "".join(body)
+        breakdowns = [b for c, v in BREAKDOWNS if (b := breakdown_block(d, cells, c, v, "vent"))]
     title = f"{SCOPE_TYPE_LABELS[scope.type][0]} : {scope.label}"
-    return ctx.render(scope.path, title, html, _count_charts(html))
+    return ctx.render(
+        "scope.html", scope.path, title, charts=len(groups) + len(breakdowns),
+        facts=_scope_facts(ctx, scope), vintage=_vintage(d), midterm=_midterm(ctx, scope),
+        groups=groups, breakdowns=breakdowns,
+    )  # fmt: skip
 
 
 def downloads_page(ctx: SiteContext, files: list[tuple[str, int]]) -> Page:
     """`files`: (path relative to the site root, size in bytes) of the copied downloads."""
+    listing = None
     if files:
         rows = [
             [
-                Cell(raw_html=f'<a href="{href(p)}" download>{esc(Path(p).name)}</a>'),
+                Cell(Path(p).name, kind="download", href=p),
                 Cell(DOWNLOAD_KINDS.get(Path(p).suffix.lower(), "Fichier")),
                 Cell(format_size(size), css="num"),
             ]
             for p, size in files
         ]
-        listing = table("Fichiers à télécharger", ["Fichier", "Format", "Taille"], rows)
-    else:
-        listing = "<p>Aucun fichier de données n'a été fourni pour cette publication.</p>"
+        listing = Table("Fichiers à télécharger", ["Fichier", "Format", "Taille"], rows)
     defs = [
         [
-            Cell(i.libelle), Cell(raw_html=f"<code>{esc(i.code)}</code>"), Cell(i.definition),
+            Cell(i.libelle), Cell(i.code, kind="code"), Cell(i.definition),
             Cell(UNIT_LABELS.get(i.unite, i.unite)), Cell(i.numerateur),
             Cell(i.denominateur or "—"), Cell(", ".join(i.perimetres)),
         ]
@@ -242,17 +204,16 @@ def downloads_page(ctx: SiteContext, files: list[tuple[str, int]]) -> Page:
     ]  # fmt: skip
     header = ["Indicateur", "Code", "Définition", "Unité", "Numérateur", "Dénominateur",
               "Périmètres"]  # fmt: skip
-    body = (
-        '<section aria-labelledby="fichiers"><h2 id="fichiers">Tables des indicateurs</h2>'
-        "<p>Les tables contiennent toutes les valeurs publiées, avec les cibles, les statuts et "
-        "le millésime ; les cellules couvertes par le secret statistique y figurent comme "
-        f"« s ».</p>{listing}</section>"
-        '<section aria-labelledby="definitions"><h2 id="definitions">Définitions</h2>'
-        f"{table('Définitions des indicateurs', header, defs, css='wide defs')}</section>"
-    )
-    return ctx.render("telechargements.html", "Téléchargements", body, 0)
+    definitions = Table("Définitions des indicateurs", header, defs, css="wide defs")
+    return ctx.render(
+        "downloads.html", "telechargements.html", "Téléchargements",
+        listing=listing, definitions=definitions,
+    )  # fmt: skip
 
 
 def methodology_page(ctx: SiteContext) -> Page:
-    body = methodology_body(ctx.data, ctx.reports_href, period_label("cumul", ctx.data.years))
-    return ctx.render("methodologie.html", "Méthodologie", body, 0)
+    context = methodology_context(ctx.data, period_label("cumul", ctx.data.years))
+    return ctx.render(
+        "methodology.html", "methodologie.html", "Méthodologie",
+        reports_href=ctx.reports_href, **context,
+    )  # fmt: skip

@@ -1,16 +1,18 @@
 """Page sections: a chart with its data table beside it, the synthesis against targets,
-the mid-term reading. Cells come from marts.indicateurs_publies (one scope at a time)."""
+the mid-term reading. Cells come from marts.indicateurs_publies (one scope at a time).
+Sections are data (ChartBlock, Table); templates/macros.html draws them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import polars as pl
+from markupsafe import Markup
 
+from dashboards.cells import Cell, Table, status_cell, value_cell
 from dashboards.charts import Series, chart_html, trend_figure
 from dashboards.data import SiteData
 from dashboards.format import format_value
-from dashboards.html import Cell, esc, statut_badge, table, value_cell
 
 UNIT_WORDS = {
     "nombre": "effectifs",
@@ -84,12 +86,6 @@ def cell_text(row: dict, unite: str) -> str:
     return format_value(row.get("valeur"), unite, bool(row.get("secret")))
 
 
-def status_cell(row: dict) -> Cell:
-    if row.get("secret"):
-        return value_cell("s")  # a status would tell which side of the target a secret lies
-    return Cell(raw_html=statut_badge(row.get("statut")), css="status")
-
-
 def target_text(row: dict, unite: str) -> str:
     if not row or row.get("valeur_cible") is None:
         return "—"
@@ -113,26 +109,33 @@ def _series(cells: Cells, code: str, name: str, years: list[str], vent="ensemble
     )
 
 
+@dataclass(frozen=True)
+class ChartBlock:
+    heading: str
+    heading_id: str
+    chart: Markup  # Plotly's div and script: the only markup a page takes as it is
+    table: Table
+    aria: str
+    note: str
+    layout: str  # chart-grid | chart-stack
+
+
 def chart_block(
-    *, heading: str, heading_id: str, fig: dict, tbl: str, aria: str, note: str = ""
-) -> str:
-    note_html = f'<p class="note">{note}</p>' if note else ""
+    *, heading: str, heading_id: str, fig: dict, tbl: Table, aria: str, note: str = ""
+) -> ChartBlock:
     # beside the chart while the table is narrow; below it when many years make it wide
     layout = "chart-grid" if len(fig["layout"]["xaxis"]["categoryarray"]) <= 3 else "chart-stack"
-    return (
-        f'<section class="block" aria-labelledby="{esc(heading_id)}">'
-        f'<h3 id="{esc(heading_id)}">{esc(heading)}</h3>{note_html}'
-        f'<div class="{layout}"><figure class="chart">'
-        f'<div class="plot" role="img" aria-label="{esc(aria)}">'
-        f"{chart_html(fig, heading_id + '-graphique')}</div></figure>{tbl}</div></section>"
-    )
+    chart = chart_html(fig, heading_id + "-graphique")
+    return ChartBlock(heading, heading_id, chart, tbl, aria, note, layout)
 
 
-def group_block(data: SiteData, cells: Cells, group: ChartGroup, scope_label: str, slug: str):
-    """One chart group for a scope, or '' when the scope has none of its indicators."""
+def group_block(
+    data: SiteData, cells: Cells, group: ChartGroup, scope_label: str, slug: str
+) -> ChartBlock | None:
+    """One chart group for a scope, or None when the scope has none of its indicators."""
     codes = [c for c in group.codes if c in cells.codes]
     if not codes:
-        return ""
+        return None
     years, periods = data.years, data.periods
     unite = data.units[codes[0]]
     series = [_series(cells, c, data.labels[c], years) for c in codes]
@@ -163,18 +166,20 @@ def group_block(data: SiteData, cells: Cells, group: ChartGroup, scope_label: st
     )
     return chart_block(
         heading=group.title, heading_id=f"{slug}-{group.key}", fig=fig,
-        tbl=table(caption, header, rows), aria=aria,
+        tbl=Table(caption, header, rows), aria=aria,
     )  # fmt: skip
 
 
-def breakdown_block(data: SiteData, cells: Cells, code: str, ventilation: str, slug: str):
+def breakdown_block(
+    data: SiteData, cells: Cells, code: str, ventilation: str, slug: str
+) -> ChartBlock | None:
     """Contract-scope breakdown (sexe, tranche_age) of one indicator, by year."""
     mods = sorted(
         {k[2] for k in cells.by_key if k[0] == code and k[1] == ventilation},
         key=lambda m: list(MODALITE_LABELS).index(m) if m in MODALITE_LABELS else 99,
     )
     if not mods:
-        return ""
+        return None
     years, periods, unite = data.years, data.periods, data.units[code]
     label = f"{data.labels[code]} {VENTILATION_LABELS.get(ventilation, ventilation)}"
     series = [_series(cells, code, MODALITE_LABELS.get(m, m), years, ventilation, m) for m in mods]
@@ -188,11 +193,11 @@ def breakdown_block(data: SiteData, cells: Cells, code: str, ventilation: str, s
     aria = f"Graphique en courbes : {label}, par année. Les valeurs sont dans le tableau voisin."
     return chart_block(
         heading=label, heading_id=f"{slug}-{code}-{ventilation}", fig=fig,
-        tbl=table(f"{label} ({UNIT_WORDS.get(unite, unite)})", header, rows), aria=aria,
+        tbl=Table(f"{label} ({UNIT_WORDS.get(unite, unite)})", header, rows), aria=aria,
     )  # fmt: skip
 
 
-def key_indicator_block(data: SiteData, cells: Cells, code: str):
+def key_indicator_block(data: SiteData, cells: Cells, code: str) -> ChartBlock:
     """Synthesis trend of one key indicator: value reached and expected trajectory."""
     years, periods, unite = data.years, data.periods, data.units[code]
     label = data.labels[code]
@@ -218,7 +223,7 @@ def key_indicator_block(data: SiteData, cells: Cells, code: str):
     if any(cells.get(code, p).get("statut") or cells.get(code, p).get("secret") for p in periods):
         rows.append([Cell("Statut")] + [status_cell(cells.get(code, p)) for p in periods])
     target = target_text(cells.get(code, years[-1] if years else "cumul"), unite)
-    note = f"Cible : {esc(target)}." if target != "—" else ""
+    note = f"Cible : {target}." if target != "—" else ""
     aria = (
         f"Graphique : {label}, valeur atteinte par année"
         + (" et valeur attendue" if len(series) > 1 else "")
@@ -226,11 +231,11 @@ def key_indicator_block(data: SiteData, cells: Cells, code: str):
     )
     return chart_block(
         heading=label, heading_id=f"cle-{code}", fig=fig, note=note,
-        tbl=table(f"{label} : valeurs et statut par période", header, rows), aria=aria,
+        tbl=Table(f"{label} : valeurs et statut par période", header, rows), aria=aria,
     )  # fmt: skip
 
 
-def synthesis_table(data: SiteData, cells: Cells, codes: list[str]) -> str:
+def synthesis_table(data: SiteData, cells: Cells, codes: list[str]) -> Table:
     years = data.years
     last = years[-1] if years else "cumul"
     header = [
@@ -251,12 +256,12 @@ def synthesis_table(data: SiteData, cells: Cells, codes: list[str]) -> str:
             ]
         )  # fmt: skip
     caption = f"Indicateurs clés au périmètre du contrat : {last} et cumul, au regard des cibles"
-    return table(caption, header, rows, css="wide")
+    return Table(caption, header, rows, css="wide")
 
 
-def midterm_table(data: SiteData, mid: pl.DataFrame, scope_label: str) -> str:
+def midterm_table(data: SiteData, mid: pl.DataFrame, scope_label: str) -> Table | None:
     if mid.height == 0:
-        return ""
+        return None
     header = ["Indicateur", "Cible", "Valeur attendue à mi-parcours", "Valeur atteinte",
               "Année lue", "Statut"]  # fmt: skip
     rows = []
@@ -273,4 +278,4 @@ def midterm_table(data: SiteData, mid: pl.DataFrame, scope_label: str) -> str:
                 status_cell(r),
             ]
         )  # fmt: skip
-    return table(f"Lecture à mi-parcours – {scope_label}", header, rows, css="wide")
+    return Table(f"Lecture à mi-parcours – {scope_label}", header, rows, css="wide")

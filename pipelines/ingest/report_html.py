@@ -1,31 +1,20 @@
-"""HTML building blocks of the validation reports: self-contained pages, escaped tables.
+"""Rendering of the validation reports with the site's template set (dashboards/templates):
+same layout, header, navigation and style as the site, and links back to it.
 
-Every value that may come from a partner file goes through `esc` (scalars, html.escape)
-or `esc_expr` (polars columns, the same five replacements, vectorised).
+Every value that may come from a partner file is escaped by the templates' autoescape.
 """
 
 from __future__ import annotations
 
-import html
+import os
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import polars as pl
 
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem auto;
-max-width:90rem;padding:0 1rem;color:#1b1b1b;line-height:1.45}
-h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}
-table{border-collapse:collapse;width:100%;margin:.5rem 0;font-size:.88rem}
-th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#eef1f5}td.n{text-align:right;font-variant-numeric:tabular-nums}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
-dd{margin:0;overflow-wrap:anywhere}
-.statut{display:inline-block;padding:.1rem .5rem;border-radius:.25rem;font-weight:600}
-.accepte{background:#dff3e4;color:#0b5d1e}.refuse{background:#fde2e1;color:#8a1c14}
-.identique{background:#e8eaf0;color:#2f3a4f}
-.message{border-left:4px solid #c0392b;background:#fdf2f1;padding:.5rem 1rem}
-.note{color:#555;font-size:.9rem}
-"""
+from dashboards import nav
+from dashboards.render import render
 
 STATUS_LABELS = {
     "accepte": "Accepté",
@@ -37,61 +26,98 @@ KIND_LABELS = {
     "seances": "Séances",
     "financements": "Financements",
 }
+ISSUE_HEADERS = {
+    "row_number": "Ligne",
+    "colonne": "Colonne",
+    "valeur": "Valeur reçue",
+    "regle": "Règle",
+    "message": "Message",
+}
+COUNTS = (
+    ("Lignes lues", "rows_read"),
+    ("Lignes acceptées", "rows_accepted"),
+    ("Lignes rejetées", "rows_rejected"),
+    ("Lignes ignorées (lignes « Total »)", "rows_ignored"),
+    ("Avertissements", "n_avertissements"),
+)
+OVERVIEW_HEADERS = {
+    "source_path": "Fichier",
+    "code_partenaire": "Partenaire",
+    "periode": "Période",
+    "type": "Type",
+    "recu": "Reçu le",
+    "statut": "Statut",
+    "vigueur": "En vigueur",
+    "rows_read": "Lues",
+    "rows_accepted": "Acceptées",
+    "rows_rejected": "Rejetées",
+    "rows_ignored": "Ignorées",
+    "n_avertissements": "Avertissements",
+}
+_NUMERIC = ("rows_read", "rows_accepted", "rows_rejected", "rows_ignored", "n_avertissements")
+MAX_HTML_ROWS = 500  # beyond this, the page shows the first rows and points to the CSV
 
 
-def esc(value: object) -> str:
-    return "" if value is None else html.escape(str(value), quote=True)
+@dataclass(frozen=True)
+class Layout:
+    """What every report page shares with the site: its title and its navigation."""
+
+    site_title: str
+    to_site: str  # from the reports folder to the site root, e.g. '../tableaux-de-bord/'
+    reports_index: str  # the reports' index from the site root, e.g. '../rapports/index.html'
+
+    @classmethod
+    def between(cls, reports_dir: Path, site_dir: Path, libelle: str | None) -> Layout:
+        """Relative links both ways, so that publish/ works offline wherever it is copied."""
+        to_site = Path(os.path.relpath(Path(site_dir).resolve(), Path(reports_dir).resolve()))
+        back = Path(os.path.relpath(Path(reports_dir).resolve(), Path(site_dir).resolve()))
+        title = libelle or nav.DEFAULT_SITE_TITLE
+        return cls(title, to_site.as_posix() + "/", (back / "index.html").as_posix())
+
+    def context(self, title: str, current: str) -> dict:
+        menu = nav.resolve(
+            to_site=self.to_site, current=current, scopes=None, reports=self.reports_index
+        )
+        return {
+            "title": title, "site_title": self.site_title, "nav": menu,
+            "to_site": self.to_site, "site_index": self.to_site + "index.html",
+            "inline_css": True, "charts": False,
+        }  # fmt: skip
 
 
-def esc_expr(expr: pl.Expr) -> pl.Expr:
-    """html.escape(quote=True) on a column: & first, then < > " '."""
-    return (
-        expr.cast(pl.String)
-        .fill_null("")
-        .str.replace_all("&", "&amp;", literal=True)
-        .str.replace_all("<", "&lt;", literal=True)
-        .str.replace_all(">", "&gt;", literal=True)
-        .str.replace_all('"', "&quot;", literal=True)
-        .str.replace_all("'", "&#x27;", literal=True)
+def file_page(
+    layout: Layout, row: dict, rejected: pl.DataFrame, warned: pl.DataFrame, csv_name: str
+) -> str:
+    name = Path(row["source_path"]).name
+    return render(
+        "report_file.html",
+        **layout.context(f"Rapport de validation — {name}", current=""),
+        name=name, f=row, rejected=rejected, warned=warned, csv_name=csv_name,
+        warnings_csv_name=csv_name.replace("-rejets.csv", "-avertissements.csv"),
+        counts=COUNTS, kind_labels=KIND_LABELS, status_labels=STATUS_LABELS,
+        issue_headers=ISSUE_HEADERS, max_rows=MAX_HTML_ROWS,
+    )  # fmt: skip
+
+
+def _overview(files: pl.DataFrame) -> pl.DataFrame:
+    """The overview's text columns, computed by polars for every file at once."""
+    return files.with_columns(
+        (pl.col("file_id") + ".html").alias("page"),
+        pl.col("kind").replace_strict(KIND_LABELS, default=pl.col("kind")).alias("type"),
+        pl.col("received_at").dt.strftime("%d/%m/%Y %H:%M").alias("recu"),
+        pl.col("status").replace_strict(STATUS_LABELS, default=pl.col("status")).alias("statut"),
+        pl.when(pl.col("in_force")).then(pl.lit("oui")).otherwise(pl.lit("non")).alias("vigueur"),
     )
 
 
-def french_datetime(value: datetime | None) -> str:
-    return value.strftime("%d/%m/%Y à %H:%M") if value else ""
-
-
-def french_size(size: int | None) -> str:
-    if size is None:
-        return ""
-    if size < 1024:
-        return f"{size} octets"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} Ko".replace(".", ",")
-    return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
-
-
-def page(title: str, body: str) -> str:
-    return (
-        '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n"
-        f"<body>\n{body}\n</body>\n</html>\n"
-    )
-
-
-def table(frame: pl.DataFrame, headers: dict[str, str], numeric: tuple[str, ...] = ()) -> str:
-    """A <table> of `frame` (columns in `headers` order), every cell escaped.
-
-    Cells already holding trusted markup must be passed in columns named '*_html'.
-    """
-    head = "".join(f"<th>{esc(label)}</th>" for label in headers.values())
-    if frame.height == 0:
-        return f"<table><thead><tr>{head}</tr></thead><tbody></tbody></table>"
-    cells = []
-    for col in headers:
-        value = pl.col(col) if col.endswith("_html") else esc_expr(pl.col(col))
-        opening = '<td class="n">' if col in numeric else "<td>"
-        cells += [pl.lit(opening), value.fill_null(""), pl.lit("</td>")]
-    rows = frame.select(pl.concat_str([pl.lit("<tr>"), *cells, pl.lit("</tr>")]).alias("tr"))
-    body = rows.get_column("tr").str.join("\n").item()
-    return f"<table><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+def index_page(layout: Layout, files: pl.DataFrame, run_id: str | None) -> str:
+    overview = _overview(files)
+    of_run = overview.filter(pl.col("run_id") == (run_id or "")).sort("arrival_seq")
+    columns = [*OVERVIEW_HEADERS, "page"]
+    return render(
+        "report_index.html",
+        **layout.context("Rapports de validation", current=layout.reports_index),
+        generated=datetime.now(), run_id=run_id,
+        of_run=of_run.select(columns).to_dicts(), every=overview.select(columns).to_dicts(),
+        columns=OVERVIEW_HEADERS, numeric=_NUMERIC, links={"source_path": "page"},
+    )  # fmt: skip

@@ -29,3 +29,20 @@ def built_site(tmp_path_factory, warehouse):
     finally:
         con.close()
     return root / "site", summary
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory, warehouse) -> Path:
+    """A publish/ folder as the pipeline lays it out: real validation reports written from
+    the hand-made warehouse's ingest.files, then the site that links to them."""
+    from dashboards.site import build_site
+    from pipelines.ingest.reports import write_validation_reports
+
+    publish = tmp_path_factory.mktemp("dash_published") / "publish"
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        write_validation_reports(con, publish / "rapports", run_id="run-1")
+        build_site(con, publish / "tableaux-de-bord", publish / "rapports")
+    finally:
+        con.close()
+    return publish

@@ -109,3 +109,22 @@ def test_french_numbers_in_tables_axes_and_hover(browser_page, built_site):
     hover = page.locator("#cle-beneficiaires_uniques-graphique .hoverlayer")
     hover.locator(".hovertext").wait_for(timeout=5_000)
     assert f"2024 : 1{N}234" in hover.text_content()
+
+
+def test_validation_reports_look_like_the_site_and_lead_to_it(browser_page, published):
+    page, events = browser_page
+    for v in events.values():
+        v.clear()
+    page.goto((published / "rapports" / "f1.html").as_uri(), wait_until="load")
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    # the site's header colour (#0b3c5d in site.css), inlined in the report
+    header = "getComputedStyle(document.querySelector('header')).backgroundColor"
+    assert page.evaluate(header) == "rgb(11, 60, 93)"
+    assert 'Association Élan & « Avenir » "Nord"' in page.inner_text("dl")  # P01, as text
+    page.click("nav a:text-is('Synthèse')")
+    page.wait_for_url("**/tableaux-de-bord/index.html")
+    page.wait_for_function(f"() => ({DRAWN})() >= {PAGES['index.html']}", timeout=15_000)
+    page.click("nav a:text-is('Rapports de validation')")
+    page.wait_for_url("**/rapports/index.html")
+    assert "Rapports de validation des fichiers reçus" in page.inner_text("h1")
+    assert events == {"console": [], "failed": [], "dialogs": [], "blocked": []}

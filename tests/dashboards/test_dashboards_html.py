@@ -1,25 +1,31 @@
-"""Escaping, file names and table markup."""
+"""Escaping, file names, table markup and the page layout of the one template set."""
 
-from dashboards.html import (
-    Cell,
-    NavGroup,
-    NavLink,
-    esc,
-    page,
-    safe_name,
-    safe_names,
-    statut_badge,
-    table,
-    value_cell,
-)
+import pytest
+from jinja2 import UndefinedError
+
+from dashboards.cells import Cell, Table, value_cell
+from dashboards.nav import Link, Menu
+from dashboards.paths import safe_name, safe_names
+from dashboards.render import environment, render
 
 SCRIPT = "<script>alert(1)</script>"
+MACROS = environment().get_template("macros.html").module
+
+
+def esc(value) -> str:
+    """What any template prints for `value`: autoescape, spelled as html.escape does."""
+    return environment().from_string("{{ v }}").render(v=value)
 
 
 def test_esc_text_and_attributes():
     assert esc(SCRIPT) == "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert esc("a \"b\" & 'c'") == "a &quot;b&quot; &amp; &#x27;c&#x27;"
     assert esc(None) == ""
+
+
+def test_a_missing_template_variable_fails_the_build():
+    with pytest.raises(UndefinedError):
+        environment().from_string("{{ absent }}").render()
 
 
 def test_safe_name_keeps_plain_codes():
@@ -43,8 +49,14 @@ def test_codes_equal_but_for_case_get_distinct_files():
 
 
 def test_table_escapes_cells_and_caption():
-    html = table(
-        f"Légende {SCRIPT}", ["Indicateur", "2024"], [[Cell(SCRIPT), value_cell("12,3\u00a0%")]]
+    html = str(
+        MACROS.table(
+            Table(
+                f"Légende {SCRIPT}",
+                ["Indicateur", "2024"],
+                [[Cell(SCRIPT), value_cell("12,3\u00a0%")]],
+            )
+        )
     )
     assert "<script>" not in html
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 3  # caption, aria, cell
@@ -53,29 +65,30 @@ def test_table_escapes_cells_and_caption():
 
 
 def test_secret_cell_shows_s():
-    assert value_cell("s").render() == (
+    assert MACROS.cell(value_cell("s")) == (
         '<td class="num secret"><abbr title="secret statistique">s</abbr></td>'
     )
 
 
 def test_status_badge_has_text_not_only_colour():
-    assert "En retard" in statut_badge("en_retard")
-    assert "À surveiller" in statut_badge("a_surveiller")
-    assert statut_badge(None) == '<span class="st-none">—</span>'
+    assert "En retard" in MACROS.status_badge("en_retard")
+    assert "À surveiller" in MACROS.status_badge("a_surveiller")
+    assert MACROS.status_badge(None) == '<span class="st-none">—</span>'
 
 
 def test_page_is_french_with_navigation_and_escaped_labels():
-    html = page(
+    html = render(
+        "site_page.html",
         title=f"Action : {SCRIPT}",
-        path="action/A1.html",
+        to_site="../",
         site_title="Contrat",
         nav=[
-            NavLink("Synthèse", "index.html"),
-            NavGroup("Actions", (NavLink(SCRIPT, "action/A1.html"),)),
+            Link("Synthèse", "../index.html"),
+            Menu("Actions", (Link(SCRIPT, "A1.html", current=True),)),
         ],
-        body="<p>corps</p>",
-        footer="",
-        with_charts=True,
+        charts=True,
+        millesime="2025",
+        date_reception_max=None,
     )
     assert html.startswith('<!DOCTYPE html>\n<html lang="fr">')
     assert "<script>alert" not in html

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import csv
-import html
 import re
 
-import polars as pl
 import pytest
 from ingest_kit import PARTICIPANTS_HEADER, drop, make_warehouse, participant, rows, run
 
-from pipelines.ingest.report_html import esc_expr
 from pipelines.ingest.reports import write_validation_reports
 
 T0 = 1_735_689_600
@@ -201,12 +198,6 @@ def test_reports_folder_is_replaced_whole(wh, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["index.html"]
     assert sorted(p.name for p in out.parent.iterdir()) == ["rapports"]  # no temp folder left
     assert "Aucun nouveau fichier" in read(out / "index.html")
-
-
-def test_vectorised_escape_matches_html_escape():
-    samples = [SCRIPT, "a & b", 'l\'été "x"', "<<&&>>", "", "déjà échappé &amp;"]
-    escaped = pl.DataFrame({"v": samples}).select(esc_expr(pl.col("v"))).to_series().to_list()
-    assert escaped == [html.escape(s, quote=True) for s in samples]
 
 
 def test_warnings_have_their_own_excel_csv_linked_from_the_page(wh, write_csv):

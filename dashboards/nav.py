@@ -1,0 +1,82 @@
+"""The site's navigation, declared once. Adding a page to the menu is one line in NAV.
+
+Entries are resolved for one page into links relative to that page; the validation
+reports resolve the same list without the per-scope menus (they do not load the site's
+data) and with their own path to the site.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from dashboards.data import SCOPE_TYPE_LABELS, SCOPE_TYPES
+
+REPORTS = "rapports"  # path placeholder: the validation reports, beside the site
+DEFAULT_SITE_TITLE = "Contrat de ville"  # the header's title when the contract has no label
+
+
+@dataclass(frozen=True)
+class Page:
+    """A fixed page of the site; `path` is relative to the site root."""
+
+    label: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """One link per scope of a type; `menu=True` folds them under the type's plural label."""
+
+    type: str
+    label: str = ""
+    menu: bool = True
+
+
+NAV = (
+    Page("Synthèse", "index.html"),
+    Scopes("contrat", "Contrat : tous les indicateurs", menu=False),
+    *(Scopes(t) for t in SCOPE_TYPES),
+    Page("Téléchargements", "telechargements.html"),
+    Page("Méthodologie", "methodologie.html"),
+    Page("Rapports de validation", REPORTS),
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    href: str  # relative to the current page, not yet percent-encoded
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class Menu:
+    label: str
+    links: tuple[Link, ...]
+
+
+def resolve(
+    *, to_site: str, current: str, scopes: dict | None, reports: str | None
+) -> list[Link | Menu]:
+    """The menu of one page. `to_site`: prefix from the page to the site root ('', '../',
+    '../tableaux-de-bord/'); `current`: the page's own path from the site root; `scopes`:
+    SiteData.scopes, or None to leave out the per-scope entries; `reports`: the reports'
+    index from the site root, or None when there are none."""
+
+    def link(label: str, path: str) -> Link:
+        return Link(label, posixpath.normpath(to_site + path), path == current)
+
+    items: list[Link | Menu] = []
+    for entry in NAV:
+        if isinstance(entry, Page):
+            path = reports if entry.path == REPORTS else entry.path
+            if path:
+                items.append(link(entry.label, path))
+        elif scopes is not None:
+            links = tuple(link(entry.label or s.label, s.path) for s in scopes[entry.type])
+            if not entry.menu:
+                items += links
+            elif links:
+                items.append(Menu(SCOPE_TYPE_LABELS[entry.type][1], links))
+    return items
