@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import duckdb
 import polars as pl
@@ -61,7 +62,7 @@ class SiteData:
     date_reception_max: object = None
     extra: dict = field(default_factory=dict)
 
-    @property
+    @cached_property  # read by every block of every page: the rows are scanned once
     def periods(self) -> list[str]:
         has_cumul = self.rows.filter(pl.col("periode") == "cumul").height > 0
         return self.years + (["cumul"] if has_cumul else [])

@@ -6,16 +6,19 @@ function here that gathers its data; see dashboards/README.md.
 
 from __future__ import annotations
 
+import html
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+from markupsafe import Markup
 
 from dashboards import nav
 from dashboards.cells import Cell, Table
 from dashboards.data import PILIER_LABELS, SCOPE_TYPE_LABELS, SCOPE_TYPES, Scope, SiteData
 from dashboards.format import format_date, format_number, format_size
-from dashboards.render import render
+from dashboards.render import environment, render, url
 from dashboards.sections import (
     GROUPS,
     Cells,
@@ -63,6 +66,23 @@ class SiteContext:
         self.title = data.contrat.get("libelle") or nav.DEFAULT_SITE_TITLE
         parts = data.rows.partition_by("perimetre_type", "perimetre_code", as_dict=True)
         self.cells = {key: Cells(df) for key, df in parts.items()}
+        self.midterm = data.midterm.partition_by("perimetre_type", "perimetre_code", as_dict=True)
+        self._nav_by_depth: dict[str, str] = {}
+
+    def nav_html(self, to_site: str, path: str) -> Markup:
+        """The navigation of the page at `path`: with hundreds of scopes it lists thousands
+        of links, the same on every page of a folder but for the current one, so it is
+        rendered once per folder depth and the current page's link marked in the text."""
+        if to_site not in self._nav_by_depth:
+            menu = nav.resolve(
+                to_site=to_site, current="", scopes=self.data.scopes, reports=self.reports_href
+            )
+            macros = environment().get_template("macros.html").module
+            self._nav_by_depth[to_site] = str(macros.nav_list(menu))
+        href = html.escape(url(posixpath.normpath(to_site + path)), quote=True)
+        link = f'<a href="{href}">'
+        marked = f'<a href="{href}" aria-current="page">'
+        return Markup(self._nav_by_depth[to_site].replace(link, marked))
 
     def cells_of(self, scope: Scope) -> Cells:
         return self.cells.get((scope.type, scope.code)) or Cells(self.data.rows.clear())
@@ -73,15 +93,13 @@ class SiteContext:
         """One page from templates/<template>; `path` is relative to the site root;
         `charts`: how many Plotly charts it draws (plotly.js is loaded only when some)."""
         to_site = "../" * path.count("/")
-        menu = nav.resolve(
-            to_site=to_site, current=path, scopes=self.data.scopes, reports=self.reports_href
-        )
-        html = render(
-            template, title=title, site_title=self.title, nav=menu, to_site=to_site,
+        page = render(
+            template, title=title, site_title=self.title, nav_html=self.nav_html(to_site, path),
+            to_site=to_site,
             charts=charts > 0, millesime=self.data.millesime,
             date_reception_max=self.data.date_reception_max, **context,
         )  # fmt: skip
-        return Page(path, html, charts)
+        return Page(path, page, charts)
 
 
 def _vintage(d: SiteData) -> str:
@@ -95,9 +113,7 @@ def _vintage(d: SiteData) -> str:
 
 def _midterm(ctx: SiteContext, scope: Scope) -> Table | None:
     d = ctx.data
-    mid = d.midterm.filter(
-        (pl.col("perimetre_type") == scope.type) & (pl.col("perimetre_code") == scope.code)
-    )
+    mid = ctx.midterm.get((scope.type, scope.code), d.midterm.clear())
     return midterm_table(d, mid, scope.label)
 
 
