@@ -11,7 +11,6 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-import polars as pl
 from markupsafe import Markup
 
 from dashboards import nav
@@ -57,6 +56,27 @@ class Page:
     charts: int
 
 
+@dataclass(frozen=True)
+class _Lookup:
+    """ref rows by code, built once for all scope pages (not one filter per page)."""
+
+    action: dict[str, dict]  # code_action -> its first row in ref.actions
+    actions_by: dict[str, dict[str, list[str]]]  # column -> value -> code_action, in order
+    qpv: dict[str, dict]
+
+    @classmethod
+    def of(cls, data: SiteData) -> _Lookup:
+        actions, by = {}, {"code_partenaire": {}, "pilier": {}}
+        for row in data.actions.iter_rows(named=True):
+            actions.setdefault(row["code_action"], row)
+            for col, codes in by.items():
+                codes.setdefault(row[col], []).append(row["code_action"])
+        qpv: dict[str, dict] = {}
+        for row in data.qpv.iter_rows(named=True):
+            qpv.setdefault(row["code_qpv"], row)
+        return cls(actions, by, qpv)
+
+
 class SiteContext:
     """What every page shares: data, navigation, footer and per-scope cells."""
 
@@ -68,6 +88,8 @@ class SiteContext:
         self.cells = {key: Cells(df) for key, df in parts.items()}
         self.midterm = data.midterm.partition_by("perimetre_type", "perimetre_code", as_dict=True)
         self._nav_by_depth: dict[str, str] = {}
+        self.scopes_by_code = {t: {s.code: s for s in data.scopes[t]} for t in SCOPE_TYPES}
+        self.lookup = _Lookup.of(data)
 
     def nav_html(self, to_site: str, path: str) -> Markup:
         """The navigation of the page at `path`: with hundreds of scopes it lists thousands
@@ -151,14 +173,13 @@ class Fact:
 
 def _scope_facts(ctx: SiteContext, scope: Scope) -> list[Fact]:
     """Links between scopes (a partner's actions, an action's partner and pillar...)."""
-    d, root = ctx.data, "../"
-    by = {t: {s.code: s for s in d.scopes[t]} for t in SCOPE_TYPES}
+    root = "../"
+    by, lookup = ctx.scopes_by_code, ctx.lookup
     facts = [Fact("Code", scope.code, code=True)]
-    acts = d.actions
     if scope.type == "action":
-        row = acts.filter(pl.col("code_action") == scope.code)
-        if row.height:
-            partner, pilier = row["code_partenaire"][0], row["pilier"][0]
+        row = lookup.action.get(scope.code)
+        if row is not None:
+            partner, pilier = row["code_partenaire"], row["pilier"]
             for t, code, word in (
                 ("partenaire", partner, "Partenaire"),
                 ("pilier", pilier, "Pilier"),
@@ -168,15 +189,15 @@ def _scope_facts(ctx: SiteContext, scope: Scope) -> list[Fact]:
                 facts.append(Fact(word, label, links=((label, root + s.path),) if s else ()))
     elif scope.type in ("partenaire", "pilier"):
         col = "code_partenaire" if scope.type == "partenaire" else "pilier"
-        codes = acts.filter(pl.col(col) == scope.code)["code_action"].to_list()
+        codes = lookup.actions_by[col].get(scope.code, [])
         linked = [by["action"][c] for c in codes if c in by["action"]]
         links = tuple((s.label, root + s.path) for s in linked)
         facts.append(Fact("Actions", links=links, as_list=True))
     elif scope.type == "qpv":
-        row = d.qpv.filter(pl.col("code_qpv") == scope.code)
-        if row.height:
-            facts.append(Fact("Commune", row["commune"][0] or ""))
-            pop = row["population"][0]
+        row = lookup.qpv.get(scope.code)
+        if row is not None:
+            facts.append(Fact("Commune", row["commune"] or ""))
+            pop = row["population"]
             if pop is not None:
                 facts.append(Fact("Population", f"{format_number(pop)} habitants"))
     return facts
