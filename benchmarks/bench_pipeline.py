@@ -178,7 +178,10 @@ def main() -> None:
     _restore(base)
     for scenario in scenarios:
         _report(scenario, results[scenario])
-    for step, value, unit in STEP.findall(last_log):
+    stages = [line for line in last_log.splitlines() if line.startswith("[étape]")]
+    for line in stages:  # the CLI's own line per stage (pipelines/progress.py)
+        print(f"  {line}")
+    for step, value, unit in [] if stages else STEP.findall(last_log):
         seconds = float(value) / (1000 if unit == "ms" else 1)
         print(f"  {step:<55} {seconds:8.2f} s")
     for folder in ("tableaux-de-bord", "telechargements", "rapports"):
