@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from indicators.compute import compute_indicators  # noqa: E402
 from pipelines.ingest.domains import codes_of  # noqa: E402
+from pipelines.warehouse import migrate  # noqa: E402
 
-SCHEMA = ROOT / "pipelines" / "sql" / "schema.sql"
 OUT_DIR = Path("/tmp/bench_ind")
 START = date(2024, 1, 1)
 LAST_DAY = date(2027, 12, 31)  # data run over four years of a 2024-2030 contract
@@ -73,7 +73,7 @@ def generate_staging(
 ) -> None:
     """Create the schema and fill ref.* and staging.* with synthetic rows (vectorised)."""
     rng = np.random.default_rng(seed)
-    con.execute(SCHEMA.read_text())
+    migrate(con)
     write_reference(con)
     n_actions = len(PARTNER_OF_ACTION)
     qpv_codes = np.array([*QPV, "HORS_QPV"])

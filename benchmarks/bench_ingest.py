@@ -21,6 +21,8 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.warehouse import migrate
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -118,7 +120,7 @@ def measure(kind: str, path: Path, db: Path) -> dict:
     )
     db.unlink(missing_ok=True)
     con = duckdb.connect(str(db))
-    con.execute((ROOT / "pipelines" / "sql" / "schema.sql").read_text())
+    migrate(con)
     started, cpu_started = time.perf_counter(), time.process_time()
     report = parse_report(path, kind, ctx, max_bytes=8 * 2**30)
     parsed, cpu_parsed = time.perf_counter(), time.process_time()

@@ -21,9 +21,9 @@ import polars as pl
 from pipelines.ingest.load import build_staging, ingest_files, reference_scope
 from pipelines.ingest.reports import write_validation_reports
 from pipelines.ingest.scan import scan_incoming
+from pipelines.warehouse import migrate
 
 OUT = Path("/tmp/bench_load")
-SCHEMA = Path(__file__).resolve().parents[1] / "pipelines" / "sql" / "schema.sql"
 REFERENCE = """
 INSERT INTO ref.contrat VALUES ('CV', 'Bench', DATE '2024-01-01', DATE '2030-12-31', NULL, 5);
 INSERT INTO ref.partenaires VALUES ('ASSO1', 'Association');
@@ -65,7 +65,7 @@ def once(root: Path) -> dict[str, float]:
         shutil.rmtree(root / sub, ignore_errors=True)
     (root / "warehouse").mkdir()
     con = duckdb.connect(str(root / "warehouse" / "bench.duckdb"))
-    con.execute(SCHEMA.read_text(encoding="utf-8"))
+    migrate(con)
     con.execute(REFERENCE)
     timings = {}
     start = time.perf_counter()

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from dashboards.site import build_site  # noqa: E402
 from indicators.registry import INDICATEURS, MODALITES  # noqa: E402
+from pipelines.warehouse import migrate  # noqa: E402
 
 OUT = Path("/tmp/bench_publish")
 PILIERS = ["emploi_developpement_economique", "cohesion_sociale", "cadre_de_vie"]
@@ -87,7 +88,7 @@ FROM (
 def make_warehouse(path: Path, n_actions: int, n_partners: int, n_piliers: int, n_qpv: int,
                    years: int) -> None:  # fmt: skip
     con = duckdb.connect(str(path))
-    con.execute((ROOT / "pipelines" / "sql" / "schema.sql").read_text())
+    migrate(con)
     last = FIRST_YEAR + years - 1
     con.execute(
         "INSERT INTO ref.contrat VALUES ('CV-BENCH', 'Contrat de ville (banc d''essai)', ?, ?, "

@@ -22,8 +22,8 @@ import polars as pl
 
 from pipelines.publish.secret import Hierarchy, apply_confidentiality
 from pipelines.publish.tables import export_tables, write_published_table
+from pipelines.warehouse import migrate
 
-SCHEMA_SQL = Path(__file__).resolve().parents[1] / "pipelines" / "sql" / "schema.sql"
 PILIERS = ("emploi_developpement_economique", "cohesion_sociale", "cadre_de_vie")
 RATES = {  # code -> (numerator measure, denominator measure)
     "taux_abandon": ("abandon", "sorties"),
@@ -169,7 +169,7 @@ def main() -> None:
     actions, rows = synthetic(opts.actions, opts.years, opts.qpv)
     with tempfile.TemporaryDirectory() as tmp:
         con = duckdb.connect(str(Path(tmp) / "w.duckdb"))
-        con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+        migrate(con)
         con.execute(
             "INSERT INTO ref.contrat VALUES ('CV', 'Bench', '2024-01-01', '2030-12-31', NULL, 5)"
         )

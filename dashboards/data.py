@@ -1,10 +1,10 @@
 """What the site reads from the warehouse: published indicators, reference names, the
-mid-term reading, the ingestion log. Nothing here reads partner files or staging rows."""
+mid-term reading, the ingestion log and each file's warning count. Nothing here reads
+partner files or staging rows."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 
 import duckdb
@@ -68,25 +68,6 @@ class SiteData:
         return self.years + (["cumul"] if has_cumul else [])
 
 
-def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM information_schema.tables "
-            "WHERE table_schema = ? AND table_name = ?",
-            [schema, table],
-        ).fetchall()[0][0]
-    )
-
-
-def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
-    rows = con.execute(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_schema = ? AND table_name = ?",
-        [schema, table],
-    ).fetchall()
-    return {r[0] for r in rows}
-
-
 def _published(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     # Defence in depth: a secret cell never carries a value or a status to the page.
     return con.sql(
@@ -107,56 +88,18 @@ def _contrat(con: duckdb.DuckDBPyConnection) -> dict:
     return dict(zip(keys, row, strict=True)) if row else {k: None for k in keys}
 
 
-def _midterm(con: duckdb.DuckDBPyConnection, mid: date | None) -> pl.DataFrame:
-    """Mid-term rows of marts.cibles_suivi. The value reached and its status are kept only
-    when they equal the non-secret published cell they were read from (periode_valeur;
-    else the mid-term year), so the reading can never reveal a secret value."""
-    empty = pl.DataFrame(
-        schema={
-            "code_indicateur": pl.String, "perimetre_type": pl.String,
-            "perimetre_code": pl.String, "valeur_cible": pl.Float64,
-            "annee_cible": pl.Int64, "valeur_attendue": pl.Float64,
-            "valeur_atteinte": pl.Float64, "statut": pl.String, "secret": pl.Boolean,
-            "periode_valeur": pl.String,
-        }
-    )  # fmt: skip
-    if not _exists(con, "marts", "cibles_suivi"):
-        return empty
-    cols = _columns(con, "marts", "cibles_suivi")
-    annee_cible = "c.annee_cible" if "annee_cible" in cols else "NULL"
-    read_from = "periode_valeur" if "periode_valeur" in cols else "?::VARCHAR"
-    params = [] if "periode_valeur" in cols else [str(mid.year) if mid else None]
-    df = con.sql(
-        f"""
-        WITH c AS (
-            SELECT *, {read_from} AS lu_sur FROM marts.cibles_suivi WHERE periode = 'mi_parcours'
-        ),
-        matched AS (
-            SELECT c.code_indicateur, c.perimetre_type, c.perimetre_code,
-                   bool_or(p.code_indicateur IS NOT NULL) AS ok
-            FROM c LEFT JOIN marts.indicateurs_publies p
-              ON p.code_indicateur = c.code_indicateur
-             AND p.perimetre_type = c.perimetre_type
-             AND p.perimetre_code = c.perimetre_code
-             AND p.ventilation = 'ensemble' AND p.modalite = 'ensemble'
-             AND NOT coalesce(p.secret, false) AND p.valeur IS NOT NULL
-             AND abs(p.valeur - c.valeur_atteinte) <= 1e-9 * greatest(1, abs(c.valeur_atteinte))
-             AND (c.lu_sur IS NULL OR p.periode = c.lu_sur)
-            GROUP BY ALL
-        )
-        SELECT c.code_indicateur, c.perimetre_type, c.perimetre_code,
-               c.valeur_cible::DOUBLE AS valeur_cible, {annee_cible}::BIGINT AS annee_cible,
-               c.valeur_attendue::DOUBLE AS valeur_attendue,
-               CASE WHEN m.ok THEN c.valeur_atteinte END::DOUBLE AS valeur_atteinte,
-               CASE WHEN m.ok THEN c.statut END::VARCHAR AS statut,
-               (c.valeur_atteinte IS NOT NULL AND NOT coalesce(m.ok, false)) AS secret,
-               c.lu_sur::VARCHAR AS periode_valeur
-        FROM c LEFT JOIN matched m USING (code_indicateur, perimetre_type, perimetre_code)
-        ORDER BY c.perimetre_type, c.perimetre_code, c.code_indicateur
-        """,
-        params=params or None,
+def _midterm(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Mid-term rows of marts.cibles_publiees, where secrecy is already applied (a value
+    reached read on a secret cell comes with valeur_atteinte and statut NULL)."""
+    return con.sql(
+        """SELECT code_indicateur, perimetre_type, perimetre_code,
+                  valeur_cible::DOUBLE AS valeur_cible, annee_cible::BIGINT AS annee_cible,
+                  valeur_attendue::DOUBLE AS valeur_attendue,
+                  valeur_atteinte::DOUBLE AS valeur_atteinte, statut, secret,
+                  periode_valeur
+           FROM marts.cibles_publiees WHERE periode = 'mi_parcours'
+           ORDER BY perimetre_type, perimetre_code, code_indicateur"""
     ).pl()
-    return df if df.height else empty
 
 
 def _files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -165,9 +108,9 @@ def _files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         """SELECT f.code_partenaire, p.nom, f.periode, f.periode_rang, f.kind,
                   f.received_at, f.rows_accepted, f.rows_rejected,
                   -- every warning of the file, cross-file ones included, as its report counts
-                  (SELECT count(*) FROM ingest.warnings w WHERE w.file_id = f.file_id)
-                      AS rows_warned
+                  coalesce(w.avertissements, 0) AS rows_warned
            FROM ingest.files f LEFT JOIN ref.partenaires p USING (code_partenaire)
+           LEFT JOIN staging.file_warning_counts w USING (file_id)
            WHERE f.in_force
            ORDER BY f.code_partenaire, f.periode_rang, f.kind"""
     ).pl()
@@ -233,7 +176,7 @@ def load(con: duckdb.DuckDBPyConnection) -> SiteData:
         units=units,
         actions=actions,
         qpv=qpv,
-        midterm=_midterm(con, contrat.get("date_mi_parcours")),
+        midterm=_midterm(con),
         files=_files(con),
         millesime=vintage[0],
         date_reception_max=vintage[1],

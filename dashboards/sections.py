@@ -13,6 +13,7 @@ from dashboards.cells import Cell, Table, status_cell, value_cell
 from dashboards.charts import Series, chart_html, trend_figure
 from dashboards.data import SiteData
 from dashboards.format import format_value
+from indicators.registry import GRAPHIQUES, INDICATEURS
 
 UNIT_WORDS = {
     "nombre": "effectifs",
@@ -38,24 +39,11 @@ class ChartGroup:
     kind: str  # bar (a single series) | line
 
 
-GROUPS = (
-    ChartGroup("personnes", "Personnes accompagnées",
-               ("beneficiaires_uniques", "nouveaux_entrants"), "line"),
-    ChartGroup("profil", "Profil des bénéficiaires",
-               ("part_residents_qpv", "part_femmes", "part_moins_26_ans", "part_50_ans_et_plus",
-                "part_infra_bac", "part_non_inscrits_ft"), "line"),
-    ChartGroup("couverture", "Couverture des quartiers prioritaires",
-               ("taux_couverture_qpv",), "bar"),
-    ChartGroup("parcours", "Assiduité et sorties",
-               ("taux_assiduite", "taux_abandon", "taux_sorties_positives",
-                "taux_emploi_durable"), "line"),
-    ChartGroup("sorties", "Nombre de sorties", ("sorties",), "bar"),
-    ChartGroup("financement", "Financement total", ("financement_total",), "bar"),
-    ChartGroup("structure", "Structure et durabilité du financement",
-               ("part_pluriannuel", "part_credits_specifiques", "part_premier_financeur",
-                "part_financement_securise_n1"), "line"),
-    ChartGroup("couts", "Coûts", ("cout_par_beneficiaire", "cout_par_sortie_positive"), "line"),
-)  # fmt: skip
+# One chart per group of the registry, its indicators in registry order.
+GROUPS = tuple(
+    ChartGroup(g.key, g.titre, tuple(i.code for i in INDICATEURS if i.graphique == g.key), g.type)
+    for g in GRAPHIQUES
+)
 
 Key = tuple[str, str, str, str]  # code_indicateur, ventilation, modalite, periode
 

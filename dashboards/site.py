@@ -54,7 +54,7 @@ def _copy_downloads(downloads_dir: Path | None, build: Path) -> list[tuple[str, 
     return [(p.relative_to(build).as_posix(), p.stat().st_size) for p in files]
 
 
-def _reports_href(reports_dir: Path | None, out_dir: Path) -> str | None:
+def relative_reports_href(reports_dir: Path | None, out_dir: Path) -> str | None:
     """Link to the validation reports, which live beside the site under publish/.
 
     Linked, not copied: at scale the reports (every rejected row, as CSV) outweigh the site.
@@ -81,17 +81,28 @@ def build_site(
     reports_dir: Path | None = None,
     downloads_dir: Path | None = None,
 ) -> SiteSummary:
-    """Build the site from marts.indicateurs_publies (+ ref.*, ingest.files, cibles_suivi)
-    into `out_dir`; link the validation reports (beside the site) and copy the downloads to
-    `telechargements/`."""
+    """Build the site alone into `out_dir`, replaced whole (staged_dir). The pipeline builds
+    it inside a publication generation instead (write_site, pipelines/publish/outputs.py)."""
     out_dir = Path(out_dir).resolve()
     with staged_dir(out_dir) as build:
-        _write_assets(build)
-        downloads = _copy_downloads(downloads_dir, build)
-        pages = render_pages(con, _reports_href(reports_dir, out_dir), downloads)
-        for p in pages:
-            target = build / p.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(p.html, encoding="utf-8")
-        size = sum(f.stat().st_size for f in build.rglob("*") if f.is_file())
+        return write_site(con, build, relative_reports_href(reports_dir, out_dir), downloads_dir)
+
+
+def write_site(
+    con: duckdb.DuckDBPyConnection,
+    build: Path,
+    reports_href: str | None,
+    downloads_dir: Path | None = None,
+) -> SiteSummary:
+    """Write the site from marts.indicateurs_publies (+ ref.*, ingest.files, cibles_publiees)
+    into the empty folder `build`; link the validation reports at `reports_href` (relative to
+    the site root) and copy the downloads to `telechargements/`."""
+    _write_assets(build)
+    downloads = _copy_downloads(downloads_dir, build)
+    pages = render_pages(con, reports_href, downloads)
+    for p in pages:
+        target = build / p.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(p.html, encoding="utf-8")
+    size = sum(f.stat().st_size for f in build.rglob("*") if f.is_file())
     return SiteSummary(pages=len(pages), charts=sum(p.charts for p in pages), bytes=size)

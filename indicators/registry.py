@@ -1,12 +1,14 @@
 """Catalogue of the contract's indicators (data contract section 4).
 
-Read by the indicator SQL runner, the published tables and the dashboards.
-Adding an indicator = one SQL file under indicators/sql/ + one entry here.
+Read by the indicator SQL runner, the published tables, the secrecy rule and the
+dashboards. Adding an indicator = one SQL file under indicators/sql/ + one entry here,
+with its chart (CHARTS) and the cells its secrecy rests on (SECRET_CELLS) below;
+tests/indicators/test_registry_coverage.py fails while one is missing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 ALL_SCOPES = ("contrat", "pilier", "partenaire", "action", "qpv")
 NO_QPV = ("contrat", "pilier", "partenaire", "action")
@@ -17,6 +19,26 @@ UNIT_LABELS = {
     "pour_mille": "‰",
     "euros": "€",
 }
+
+
+@dataclass(frozen=True)
+class Cellule:
+    """A count an indicator's row rests on: which column holds it and which cell it is.
+    Cells are shared between indicators by `measure` (see pipelines/publish/secret.py)."""
+
+    source: str  # valeur | numerateur | denominateur | complement (denominateur − numerateur)
+    measure: str
+    ventilation: str | None = None  # None: the row's own breakdown
+    modalite: str | None = None
+
+
+@dataclass(frozen=True)
+class Graphique:
+    """A chart of the dashboards: indicators of one unit drawn together."""
+
+    key: str
+    titre: str  # French
+    type: str  # bar (drawn in bars when it holds a single series) | line
 
 
 @dataclass(frozen=True)
@@ -32,6 +54,10 @@ class Indicateur:
     sql: str = ""  # file under indicators/sql/ that computes it
     # which kind of count the confidentiality rule checks: personnes | sorties | seances | none
     secret_base: str = "personnes"
+    graphique: str = ""  # key of its chart group in GRAPHIQUES (dashboards)
+    # counts a row rests on for statistical secrecy (pipelines/publish/secret.py);
+    # () = never secret (funding), None = not declared (a registry test fails)
+    cellules_secret: tuple[Cellule, ...] | None = None
 
     @property
     def est_ratio(self) -> bool:
@@ -57,7 +83,7 @@ def _share(code, libelle, definition, numerateur, perimetres=ALL_SCOPES, sql="pr
     )
 
 
-INDICATEURS: tuple[Indicateur, ...] = (
+_DECLARED: tuple[Indicateur, ...] = (
     Indicateur(
         "beneficiaires_uniques",
         "Bénéficiaires uniques",
@@ -270,6 +296,85 @@ INDICATEURS: tuple[Indicateur, ...] = (
     ),
 )
 
+GRAPHIQUES: tuple[Graphique, ...] = (
+    Graphique("personnes", "Personnes accompagnées", "line"),
+    Graphique("profil", "Profil des bénéficiaires", "line"),
+    Graphique("couverture", "Couverture des quartiers prioritaires", "bar"),
+    Graphique("parcours", "Assiduité et sorties", "line"),
+    Graphique("sorties", "Nombre de sorties", "bar"),
+    Graphique("financement", "Financement total", "bar"),
+    Graphique("structure", "Structure et durabilité du financement", "line"),
+    Graphique("couts", "Coûts", "line"),
+)
+CHARTS = {
+    "beneficiaires_uniques": "personnes", "nouveaux_entrants": "personnes",
+    "part_residents_qpv": "profil", "part_femmes": "profil", "part_moins_26_ans": "profil",
+    "part_50_ans_et_plus": "profil", "part_infra_bac": "profil",
+    "part_non_inscrits_ft": "profil",
+    "taux_couverture_qpv": "couverture",
+    "taux_assiduite": "parcours", "taux_abandon": "parcours",
+    "taux_sorties_positives": "parcours", "taux_emploi_durable": "parcours",
+    "sorties": "sorties",
+    "financement_total": "financement",
+    "part_pluriannuel": "structure", "part_credits_specifiques": "structure",
+    "part_premier_financeur": "structure", "part_financement_securise_n1": "structure",
+    "cout_par_beneficiaire": "couts", "cout_par_sortie_positive": "couts",
+}  # fmt: skip
+
+
+def _rate(num: str, den: str, comp: str) -> tuple[Cellule, ...]:
+    return (Cellule("numerateur", num), Cellule("denominateur", den), Cellule("complement", comp))
+
+
+_PEOPLE = Cellule("denominateur", "personnes", "ensemble", "ensemble")
+
+# Cells each indicator rests on (pipelines/publish/secret.py explains the rule).
+SECRET_CELLS: dict[str, tuple[Cellule, ...]] = {
+    "beneficiaires_uniques": (Cellule("valeur", "personnes"),),
+    "nouveaux_entrants": (Cellule("valeur", "entrants"),),
+    "part_residents_qpv": _rate("personnes_qpv", "personnes", "personnes_hors_qpv"),
+    "part_femmes": (
+        Cellule("numerateur", "personnes", "sexe", "F"),
+        _PEOPLE,
+        Cellule("complement", "personnes", "sexe", "H"),
+    ),
+    "part_moins_26_ans": (
+        Cellule("numerateur", "personnes", "tranche_age", "moins_26"),
+        _PEOPLE,
+        Cellule("complement", "personnes_26_ans_et_plus"),
+    ),
+    "part_50_ans_et_plus": (
+        Cellule("numerateur", "personnes", "tranche_age", "50_plus"),
+        _PEOPLE,
+        Cellule("complement", "personnes_moins_50_ans"),
+    ),
+    "part_infra_bac": _rate("personnes_infra_bac", "personnes", "personnes_bac_et_plus"),
+    "part_non_inscrits_ft": _rate(
+        "personnes_non_inscrites_ft", "personnes", "personnes_inscrites_ft"
+    ),
+    # the denominator is the QPV population: public, never secret
+    "taux_couverture_qpv": (Cellule("numerateur", "personnes_qpv"),),
+    "taux_assiduite": _rate("seances_presentes", "seances_programmees", "seances_non_suivies"),
+    "sorties": (Cellule("valeur", "sorties"),),
+    "taux_abandon": _rate("sorties_abandon", "sorties", "sorties_hors_abandon"),
+    "taux_sorties_positives": _rate("sorties_positives", "sorties", "sorties_non_positives"),
+    "taux_emploi_durable": _rate(
+        "sorties_emploi_durable", "sorties", "sorties_hors_emploi_durable"
+    ),
+    # funding amounts are never secret
+    "financement_total": (),
+    "part_pluriannuel": (),
+    "part_credits_specifiques": (),
+    "part_premier_financeur": (),
+    "part_financement_securise_n1": (),
+    "cout_par_beneficiaire": (Cellule("denominateur", "personnes"),),
+    "cout_par_sortie_positive": (Cellule("denominateur", "sorties_positives"),),
+}
+
+INDICATEURS: tuple[Indicateur, ...] = tuple(
+    replace(i, graphique=CHARTS.get(i.code, ""), cellules_secret=SECRET_CELLS.get(i.code))
+    for i in _DECLARED
+)
 BY_CODE = {i.code: i for i in INDICATEURS}
 
 # Breakdowns beyond 'ensemble' exist only at contract scope (contract section 4).

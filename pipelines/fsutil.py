@@ -1,4 +1,9 @@
-"""Publishing a folder so that readers never see it half-written."""
+"""Publishing a folder so that readers never see it half-written.
+
+The whole publication (site, downloads, reports) is switched at once by
+pipelines/publish/generation.py; staged_dir replaces one folder on its own (used when a
+single output is built outside a publication, e.g. build_site in tests and benchmarks).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def _exchange(a: Path, b: Path) -> bool:
+def exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2); False where unsupported."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -43,7 +48,7 @@ def staged_dir(target: Path) -> Iterator[Path]:
         shutil.rmtree(build, ignore_errors=True)
         raise
     os.chmod(build, 0o755)
-    if target.exists() and _exchange(build, target):
+    if target.exists() and exchange(build, target):
         shutil.rmtree(build, ignore_errors=True)  # now holds the old version
         return
     if target.exists():

@@ -7,8 +7,16 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Numbers fixed by the data contract or by the settings, defined here once; every layer
+# imports them (the SQL of migration 0001 keeps v1's DEFAULT 5 as history, unused: the
+# reference always writes seuil_secret).
 MAX_FILE_BYTES = 200 * 1024 * 1024  # a partner file above this size is refused
 MAX_FILE_MB_ENV = "EVAL_MAX_FILE_MB"  # overrides it, in megabytes (decimals allowed)
+REFERENCE_MAX_BYTES = 50 * 1024 * 1024  # a reference file of the evaluation officer
+HEADER_SEARCH_ROWS = 20  # the header row is looked for in the first rows of a file
+AGE_RANGE = (14, 99)  # age at entry (year of entry - year of birth), bounds included
+DEFAULT_SEUIL_SECRET = 5  # statistical secrecy threshold when contrat.yaml sets none
 
 
 def data_root() -> Path:

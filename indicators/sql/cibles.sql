@@ -20,14 +20,7 @@ Status (statut), with better = higher for sens 'hausse', lower for 'baisse':
   - NULL           no value reached (empty rate, unknown scope) or sens outside hausse/baisse.
 Comparisons tolerate a relative rounding error of 1e-9.
 */
-CREATE TABLE IF NOT EXISTS marts.cibles_suivi (
-    code_indicateur VARCHAR NOT NULL, perimetre_type VARCHAR NOT NULL,
-    perimetre_code VARCHAR NOT NULL, periode VARCHAR NOT NULL,
-    annee_reference INTEGER, valeur_reference DOUBLE, annee_cible INTEGER, valeur_cible DOUBLE,
-    sens VARCHAR, valeur_attendue DOUBLE, valeur_atteinte DOUBLE, statut VARCHAR,
-    periode_valeur VARCHAR
-);
-
+-- Layout: pipelines/sql/migrations (marts.cibles_suivi).
 DELETE FROM marts.cibles_suivi;
 
 INSERT INTO marts.cibles_suivi

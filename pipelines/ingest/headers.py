@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipelines import settings
 from pipelines.ingest.text import fold_header
 
-HEADER_SEARCH_ROWS = 20
+HEADER_SEARCH_ROWS = settings.HEADER_SEARCH_ROWS
 
 
 @dataclass(frozen=True)

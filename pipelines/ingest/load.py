@@ -31,27 +31,16 @@ log = logging.getLogger(__name__)
 
 ParseFn = Callable[..., ParsedReport]
 SQL_DIR = Path(__file__).parent / "sql"
-# Refusal rules decided by scan_incoming from the path, the reference and the settings.
-SCAN_RULES = frozenset(
+# Refusals whose cause lies outside the file's bytes, in the reference or the settings of
+# the day: the only ones looked at again when the same file is seen unchanged. A refusal for
+# the content (corrupt workbook, missing column...) stands until the partner sends a new file.
+RECONSIDERED_RULES = frozenset(
     {
-        "partenaire_inconnu",
-        "periode_inconnue",
-        "periode_hors_contrat",
-        "fichier_trop_volumineux",
-        "type_inconnu",
-        "format_non_pris_en_charge",
-        "emplacement_invalide",
-        "illisible",
+        "partenaire_inconnu",  # ref.partenaires may gain the partner
+        "periode_hors_contrat",  # ref.contrat may move its dates
+        "fichier_trop_volumineux",  # EVAL_MAX_FILE_MB may be raised (scan)
+        "taille_max",  # same limit, met by the reader
     }
-)
-CROSS_FILE_RULES = (
-    "seance_sans_inscription",
-    "entree_avant_debut_action",
-    "sortie_apres_fin_action",
-)
-INTERNAL_ERROR_MESSAGE = (
-    "Le fichier n'a pas pu être lu à cause d'une erreur inattendue du traitement "
-    "({error}). L'équipe d'évaluation est prévenue ; la version précédente reste en vigueur."
 )
 
 
@@ -117,7 +106,7 @@ def ingest_files(
     todo: list[tuple[IncomingFile, registry.KnownFile | None]] = []
     for f in sorted(files, key=lambda f: (f.mtime, f.name, f.rel)):
         last = latest.get(f.rel)
-        seen = last is not None and last.sha256 == f.sha256 and not _scan_verdict_changed(last, f)
+        seen = last is not None and last.sha256 == f.sha256 and not _cause_may_have_changed(last, f)
         if seen and not reprocess:
             summary.skipped += 1
             done(0)
@@ -151,18 +140,29 @@ def ingest_files(
                 max_bytes,
                 summary,
             )
-        except BaseException:
+        except Exception:
+            # A fault of the pipeline, not of the partner: fail the run. The file is archived
+            # but not recorded, so the run after the fix reads it like a new one.
+            registry.publish_archive(root, prepared.staged)
+            log.error(
+                "Erreur interne du traitement sur %s : l'exécution s'arrête, le fichier "
+                "n'est pas enregistré et sera lu à la prochaine exécution.",
+                f.rel,
+            )
+            raise
+        except BaseException:  # killed or interrupted: the next run prepares it again
             registry.discard_archive(prepared.staged)
             raise
         done(rows)
     return summary
 
 
-def _scan_verdict_changed(last: registry.KnownFile, f: IncomingFile) -> bool:
-    """A refusal that depended on the setting of the day (unknown partner, period outside the
-    contract, size limit...) is looked at again once that setting no longer refuses it."""
-    refused_by_scan = last.status == registry.STATUS_REFUSED and last.refusal_rule in SCAN_RULES
-    return refused_by_scan and f.refusal_rule != last.refusal_rule
+def _cause_may_have_changed(last: registry.KnownFile, f: IncomingFile) -> bool:
+    """A refusal that depended on the reference or the settings of the day (unknown partner,
+    period outside the contract, size limit) is looked at again once the scan no longer gives
+    that verdict. Any other refusal is about the bytes, which are unchanged."""
+    refused = last.status == registry.STATUS_REFUSED and last.refusal_rule in RECONSIDERED_RULES
+    return refused and f.refusal_rule != last.refusal_rule
 
 
 def _decide(
@@ -185,10 +185,11 @@ def _decide(
         return registry.STATUS_REFUSED, None, f.refusal, f.refusal_rule
     if not prepared.was_parsed:
         prepared = prepare_parse(prepared, source, f, parse, context_for, max_bytes)
-    if prepared.error_name is not None:  # a parser bug must not stop the other files
+    if prepared.error is not None:
+        # No catch-all: parse turns every partner fault into a refusal; anything it raises
+        # is ours (raised here even when it happened on a worker process).
         log.error("Erreur inattendue en lisant %s\n%s", f.rel, prepared.error_trace)
-        message = INTERNAL_ERROR_MESSAGE.format(error=prepared.error_name)
-        return registry.STATUS_REFUSED, None, message, "erreur_lecture"
+        raise prepared.error
     parsed = prepared.parsed
     if parsed.refused:
         return registry.STATUS_REFUSED, parsed, parsed.refusal, parsed.refusal_rule
@@ -207,7 +208,7 @@ def prepare_parse(
     try:
         parsed = parse(source, f.kind, context_for(f.code_partenaire), max_bytes)
     except Exception as err:
-        return Prepared(prepared.staged, error_name=type(err).__name__, error_trace=format_exc())
+        return Prepared(prepared.staged, error=err, error_trace=format_exc())
     return Prepared(prepared.staged, parsed)
 
 
@@ -356,9 +357,7 @@ def _staging_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         for kind in ("participants", "seances", "financements")
     }
     counts["cross_file_warnings"] = registry.fetch_one(
-        con,
-        "SELECT count(*) FROM ingest.warnings WHERE list_contains(?, regle)",
-        [list(CROSS_FILE_RULES)],
+        con, "SELECT count(*) FROM staging.cross_file_warnings"
     )[0]
     return counts
 
@@ -370,9 +369,6 @@ def build_staging(con: duckdb.DuckDBPyConnection, force: bool = False) -> dict[s
     Skipped (same result, `rebuilt` = 0) when none of its inputs changed since the last
     build, so a run with no new file costs nothing here.
     """
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS ingest.staging_state (inputs VARCHAR, built_at TIMESTAMP)"
-    )
     inputs = _staging_inputs(con)
     last = registry.fetch_one(con, "SELECT max(inputs) FROM ingest.staging_state")[0]
     if not force and last == inputs:

@@ -3,16 +3,25 @@
 parse_report never raises on a bad file: a file that cannot be used becomes a
 refusal (French message + rule code); otherwise rows are split into accepted
 rows (typed, pandera-validated), rejections and warnings.
+
+A partner's fault and a fault of the pipeline are kept apart: the readers turn what a
+partner's bytes can cause (undecodable text, broken zip or workbook, bad CSV structure)
+into a FileRefused; anything else, and the pandera schema disagreeing with rows the rules
+accepted, is a bug of ours and propagates, so that the run fails loudly instead of
+refusing a good file.
 """
 
 from __future__ import annotations
 
-import logging
+import csv
 import re
+import zipfile
 from pathlib import Path
 
 import polars as pl
+import python_calamine
 
+from pipelines import settings
 from pipelines.ingest.errors import FileRefused
 from pipelines.ingest.headers import KIND_COLUMNS
 from pipelines.ingest.issues import empty_issues
@@ -22,9 +31,11 @@ from pipelines.ingest.rules import validate
 from pipelines.ingest.schemas import SCHEMAS, columns_of
 from pipelines.ingest.text import fold_header
 
-log = logging.getLogger(__name__)
-
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = settings.MAX_FILE_BYTES
+# What a partner's bytes can make the reading libraries raise (broken workbook or zip,
+# undecodable text, malformed CSV). Anything else raised while parsing is a fault of the
+# pipeline and propagates.
+PARTNER_READ_ERRORS = (python_calamine.CalamineError, zipfile.BadZipFile, UnicodeError, csv.Error)
 _KIND_PREFIXES = (
     ("participants", "participants"),
     ("participant", "participants"),
@@ -62,13 +73,12 @@ def parse_report(
         return _parse(Path(path), kind, ctx, max_bytes)
     except FileRefused as refused:
         return _refused(kind, refused.rule, refused.message)
-    except Exception as exc:  # a file must never stop the run: refuse it, keep the trace
-        log.exception("parse_report failed on %s", path)
+    except PARTNER_READ_ERRORS as exc:  # the readers map most of them already: a safety net
         return _refused(
             kind,
-            "erreur_traitement",
-            f"Le fichier n'a pas pu être traité ({type(exc).__name__}). Il est conservé ; "
-            "l'équipe évaluation doit examiner ce cas.",
+            "illisible",
+            f"Le fichier est illisible ou endommagé ({type(exc).__name__}). Ré-enregistrez-le "
+            "depuis le tableur au format .xlsx ou .ods, ou en CSV UTF-8.",
         )
 
 
@@ -96,7 +106,8 @@ def _parse(path: Path, kind: str, ctx: PartnerContext, max_bytes: int) -> Parsed
     del frame
     checked = validate(kind, handover.pop(), table.header.headers, ctx)
     accepted = checked.accepted.select(pl.col(c).cast(t) for c, t in columns_of(kind).items())
-    SCHEMAS[kind].validate(accepted)  # the contract of accepted rows; raises on a rules bug
+    # The contract of accepted rows: a SchemaError here is a bug of the rules, not the file's.
+    SCHEMAS[kind].validate(accepted)
     return ParsedReport(
         kind=kind,
         accepted=accepted,

@@ -39,12 +39,12 @@ class Prepared:
 
     staged: registry.StagedArchive | None
     parsed: ParsedReport | None = None
-    error_name: str | None = None
+    error: Exception | None = None  # raised again by the writer: a fault of ours
     error_trace: str | None = None
 
     @property
     def was_parsed(self) -> bool:
-        return self.parsed is not None or self.error_name is not None
+        return self.parsed is not None or self.error is not None
 
 
 def prepare(
@@ -64,8 +64,8 @@ def prepare(
     source = staged.readable_copy(root) or f.path
     try:
         return Prepared(staged, parse(source, f.kind, ctx, max_bytes))
-    except Exception as err:  # reported by the writer, like an error of its own parse
-        return Prepared(staged, error_name=type(err).__name__, error_trace=traceback.format_exc())
+    except Exception as err:  # raised by the writer, in order, like an error of its own parse
+        return Prepared(staged, error=err, error_trace=traceback.format_exc())
 
 
 def worker_count() -> int:

@@ -19,7 +19,7 @@ import python_calamine
 
 from pipelines.ingest.csvsource import read_csv_rows
 from pipelines.ingest.errors import FileRefused
-from pipelines.ingest.headers import ColumnSpec, HeaderMatch, find_header
+from pipelines.ingest.headers import HEADER_SEARCH_ROWS, ColumnSpec, HeaderMatch, find_header
 from pipelines.ingest.text import SPACES, fold_expr
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -73,12 +73,13 @@ def _check_header(header: HeaderMatch, specs: Sequence[ColumnSpec]) -> None:
             "colonne_manquante",
             "Colonne(s) obligatoire(s) absente(s) : "
             + ", ".join(f"« {label} »" for label in header.missing)
-            + ". L'en-tête doit se trouver dans les 20 premières lignes.",
+            + f". L'en-tête doit se trouver dans les {HEADER_SEARCH_ROWS} premières lignes.",
         )
     expected = ", ".join(f"« {s.label} »" for s in specs if s.required)
     raise FileRefused(
         "fichier_vide",
-        "Aucune ligne d'en-tête reconnue dans les 20 premières lignes : le fichier est vide "
+        f"Aucune ligne d'en-tête reconnue dans les {HEADER_SEARCH_ROWS} premières lignes : "
+        "le fichier est vide "
         f"ou ne suit pas le modèle (colonnes attendues : {expected}).",
     )
 
@@ -101,7 +102,7 @@ def _locate_header(
     rows: list[list], specs: Sequence[ColumnSpec]
 ) -> tuple[HeaderMatch, pl.DataFrame]:
     """Header search, then the rows from the header on as text columns c0..cN."""
-    header = find_header([[_cell_text(c) for c in row] for row in rows[:20]], specs)
+    header = find_header([[_cell_text(c) for c in row] for row in rows[:HEADER_SEARCH_ROWS]], specs)
     if header.index is None:
         return header, pl.DataFrame()
     width = max(header.columns.values()) + 1

@@ -16,14 +16,15 @@ import polars as pl
 import yaml
 
 from indicators.registry import ALL_SCOPES, BY_CODE
+from pipelines import settings
 from pipelines.ingest.errors import FileRefused
 from pipelines.ingest.headers import ColumnSpec
 from pipelines.ingest.readers import FORMATS, read_table
 from pipelines.ingest.text import fold_code_expr, remove_spaces_expr, strip_expr
 from pipelines.ingest.values import on_distinct, parse_amount, parse_date, parse_int
 
-MAX_BYTES = 50 * 1024 * 1024
-DEFAULT_SEUIL_SECRET = 5
+MAX_BYTES = settings.REFERENCE_MAX_BYTES
+DEFAULT_SEUIL_SECRET = settings.DEFAULT_SEUIL_SECRET
 
 
 class ReferenceError(Exception):  # noqa: A001 - the name the pipeline's callers use

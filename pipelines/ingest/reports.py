@@ -31,7 +31,7 @@ LEFT JOIN ref.partenaires AS p ON p.code_partenaire = f.code_partenaire
 LEFT JOIN ingest.files AS cur
     ON cur.in_force AND cur.code_partenaire = f.code_partenaire
     AND cur.periode = f.periode AND cur.kind = f.kind
-LEFT JOIN (SELECT file_id, count(*) AS n FROM ingest.warnings GROUP BY file_id) AS w
+LEFT JOIN (SELECT file_id, avertissements AS n FROM staging.file_warning_counts) AS w
     ON w.file_id = f.file_id
 ORDER BY f.arrival_seq DESC
 """
@@ -65,7 +65,7 @@ def write_validation_reports(
     if run_id is None and files.height:
         run_id = files.get_column("run_id")[0]
     rejections = _by_file(_issues(con, "ingest.rejections"))
-    warnings = _by_file(_issues(con, "ingest.warnings"))
+    warnings = _by_file(_issues(con, "staging.file_warnings"))  # cross-file ones included
     empty = _issues(con, "ingest.rejections", limit=0).drop("file_id")
     written: list[str] = []
     with staged_dir(out_dir) as build:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from pipelines import settings
 from pipelines.ingest.duplicates import find_duplicates
 from pipelines.ingest.fields import field_rules, parse_fields, parse_freins
 from pipelines.ingest.headers import KIND_COLUMNS
@@ -19,7 +20,7 @@ from pipelines.ingest.model import PartnerContext
 from pipelines.ingest.schemas import columns_of
 from pipelines.ingest.text import message
 
-AGE_RANGE = (14, 99)
+AGE_RANGE = settings.AGE_RANGE
 WARN_ONLY = {"prescripteur", "freins"}  # optional: an invalid value is dropped with a warning
 
 

@@ -11,6 +11,7 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
+from pipelines import settings
 from pipelines.ingest.domains import codes_of
 from pipelines.ingest.fields import YEARS
 
@@ -54,7 +55,7 @@ class Participants(_Row):
     @pa.dataframe_check
     def age_a_l_entree(cls, data: PolarsData) -> pl.LazyFrame:
         age = pl.col("date_entree").dt.year().cast(pl.Int32) - pl.col("annee_naissance")
-        return data.lazyframe.select(age.is_between(14, 99))
+        return data.lazyframe.select(age.is_between(*settings.AGE_RANGE))
 
 
 class Seances(_Row):

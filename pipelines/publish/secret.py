@@ -6,8 +6,9 @@ people, exits (sorties) or sessions (séances). A cell is identified by
 same count published in several rows is one cell: e.g. the women of the contract are
 the `F` row of beneficiaires_uniques and the numerator of part_femmes at contract scope;
 the exits of an action are the `sorties` row and the denominator of its three exit rates.
-QUANTITIES below lists, per indicator, the cells a row rests on. A row is secret when
-any of its cells is secret; its valeur, numerateur and denominateur are then nulled.
+Each indicator of the registry lists the cells a row rests on (cellules_secret). A row is
+secret when any of its cells is secret; its valeur, numerateur and denominateur are then
+nulled.
 
 Primary secret (secret primaire). A cell is secret when its value is between 1 and
 seuil − 1 (0 is published). The cells of a row are: the count itself; for a share, its
@@ -51,15 +52,17 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from indicators.registry import BY_CODE, MODALITES
+from indicators.registry import BY_CODE, INDICATEURS, MODALITES, Cellule
 from pipelines.publish.recompute import fixed_unknowns
+from pipelines.settings import DEFAULT_SEUIL_SECRET
 
 # Public wording of the rule (methodology page, XLSX 'lisez-moi'); paragraphs split by a
 # blank line.
 RULES_FR = (
     "Une valeur n'est pas publiée (elle est notée « s », secret statistique) lorsqu'elle "
     "repose sur un effectif de personnes, de sorties ou de séances compris entre 1 et le "
-    "seuil du contrat moins un (seuil de 5 par défaut : effectifs de 1 à 4) : l'effectif "
+    f"seuil du contrat moins un (seuil de {DEFAULT_SEUIL_SECRET} par défaut : effectifs de 1 "
+    f"à {DEFAULT_SEUIL_SECRET - 1}) : l'effectif "
     "lui-même ; pour une part ou un taux, son numérateur, son dénominateur ou leur "
     "différence ; pour un coût, son dénominateur (secret primaire). Les montants de "
     "financement et les populations des quartiers prioritaires ne sont jamais secrets."
@@ -78,62 +81,11 @@ CELL_KEY = ("measure", "periode", "perimetre_type", "perimetre_code", "ventilati
 _SEP = "\x1f"
 
 
-@dataclass(frozen=True)
-class Q:
-    """A count a row rests on: which column holds it and which cell it is."""
+Q = Cellule  # a cell a row rests on, declared per indicator in indicators/registry.py
 
-    source: str  # valeur | numerateur | denominateur | complement (denominateur − numerateur)
-    measure: str
-    ventilation: str | None = None  # None: the row's own breakdown
-    modalite: str | None = None
-
-
-def _rate(num: str, den: str, comp: str) -> tuple[Q, ...]:
-    return (Q("numerateur", num), Q("denominateur", den), Q("complement", comp))
-
-
-_PEOPLE = Q("denominateur", "personnes", "ensemble", "ensemble")
-
-# Cells each indicator rests on (see the module docstring). Funding: none.
+# Cells each indicator rests on (see the module docstring), from the registry.
 QUANTITIES: dict[str, tuple[Q, ...]] = {
-    "beneficiaires_uniques": (Q("valeur", "personnes"),),
-    "nouveaux_entrants": (Q("valeur", "entrants"),),
-    "part_residents_qpv": _rate("personnes_qpv", "personnes", "personnes_hors_qpv"),
-    "part_femmes": (
-        Q("numerateur", "personnes", "sexe", "F"),
-        _PEOPLE,
-        Q("complement", "personnes", "sexe", "H"),
-    ),
-    "part_moins_26_ans": (
-        Q("numerateur", "personnes", "tranche_age", "moins_26"),
-        _PEOPLE,
-        Q("complement", "personnes_26_ans_et_plus"),
-    ),
-    "part_50_ans_et_plus": (
-        Q("numerateur", "personnes", "tranche_age", "50_plus"),
-        _PEOPLE,
-        Q("complement", "personnes_moins_50_ans"),
-    ),
-    "part_infra_bac": _rate("personnes_infra_bac", "personnes", "personnes_bac_et_plus"),
-    "part_non_inscrits_ft": _rate(
-        "personnes_non_inscrites_ft", "personnes", "personnes_inscrites_ft"
-    ),
-    # the denominator is the QPV population: public, never secret
-    "taux_couverture_qpv": (Q("numerateur", "personnes_qpv"),),
-    "taux_assiduite": _rate("seances_presentes", "seances_programmees", "seances_non_suivies"),
-    "sorties": (Q("valeur", "sorties"),),
-    "taux_abandon": _rate("sorties_abandon", "sorties", "sorties_hors_abandon"),
-    "taux_sorties_positives": _rate("sorties_positives", "sorties", "sorties_non_positives"),
-    "taux_emploi_durable": _rate(
-        "sorties_emploi_durable", "sorties", "sorties_hors_emploi_durable"
-    ),
-    "financement_total": (),
-    "part_pluriannuel": (),
-    "part_credits_specifiques": (),
-    "part_premier_financeur": (),
-    "part_financement_securise_n1": (),
-    "cout_par_beneficiaire": (Q("denominateur", "personnes"),),
-    "cout_par_sortie_positive": (Q("denominateur", "sorties_positives"),),
+    i.code: i.cellules_secret for i in INDICATEURS if i.cellules_secret is not None
 }
 
 # Counted per enrolment or per session row: they add up over actions and years.

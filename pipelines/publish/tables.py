@@ -20,6 +20,7 @@ import xlsxwriter
 from indicators.registry import INDICATEURS, STATUTS
 from pipelines.publish.secret import RULES_FR, Hierarchy, apply_confidentiality
 from pipelines.safe_text import neutralise, neutralise_frame
+from pipelines.settings import DEFAULT_SEUIL_SECRET
 
 PUBLISHED_TABLE = "marts.indicateurs_publies"
 PUBLISHED_SCHEMA: dict[str, pl.DataType] = {
@@ -164,7 +165,7 @@ def millesime_text(date_max: datetime | None, empreinte: str | None) -> str:
 
 def _seuil(con) -> int:
     rows = con.execute("SELECT seuil_secret FROM ref.contrat LIMIT 1").fetchall()
-    return int(rows[0][0]) if rows and rows[0][0] is not None else 5
+    return int(rows[0][0]) if rows and rows[0][0] is not None else DEFAULT_SEUIL_SECRET
 
 
 def _scope_labels(con) -> pl.DataFrame:

@@ -222,7 +222,7 @@ def test_warnings_keep_their_rows(run):
     warned = set(
         q(
             con,
-            "SELECT f.source_path, w.row_number, w.colonne FROM ingest.warnings w "
+            "SELECT f.source_path, w.row_number, w.colonne FROM staging.file_warnings w "
             "JOIN ingest.files f USING (file_id) WHERE f.in_force",
         )
     )

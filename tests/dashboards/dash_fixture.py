@@ -15,6 +15,8 @@ import duckdb
 import polars as pl
 
 from indicators.registry import INDICATEURS, MODALITES
+from pipelines.publish.targets import write_published_targets
+from pipelines.warehouse import migrate
 
 REPO = Path(__file__).resolve().parents[2]
 CONTRAT = "CV-CAEN"
@@ -80,6 +82,7 @@ PAGES = {  # page -> charts, counted by hand from the fixture
     "methodologie.html": 0,
 }
 
+
 PUBLISHED_DDL = """
 CREATE TABLE marts.indicateurs_publies (
     code_indicateur VARCHAR, libelle VARCHAR, unite VARCHAR, periode VARCHAR,
@@ -138,7 +141,7 @@ def published_rows() -> list[tuple]:
 
 def make_warehouse(path: Path) -> None:
     con = duckdb.connect(str(path))
-    con.execute((REPO / "pipelines" / "sql" / "schema.sql").read_text())
+    migrate(con)
     con.execute(
         "INSERT INTO ref.contrat VALUES (?, ?, ?, ?, ?, 5)",
         [CONTRAT, "Contrat de ville de Caen la Mer", date(2024, 1, 1), date(2030, 12, 31),
@@ -164,20 +167,13 @@ def make_warehouse(path: Path) -> None:
              datetime(2026, 1, 15, 10, 31), 3, "refuse", False, 0, 0, 0),
         ],
     )  # fmt: skip
-    con.execute(PUBLISHED_DDL)
+    con.execute(PUBLISHED_DDL)  # marts.cibles_suivi: created by the migrations
     columns = [c[0] for c in con.sql("DESCRIBE marts.indicateurs_publies").fetchall()]
     # one insert from a frame: executemany takes seconds for a thousand rows
     rows = pl.DataFrame(published_rows(), schema=columns, orient="row", infer_schema_length=None)
     con.register("fixture_rows", rows)
     con.execute("INSERT INTO marts.indicateurs_publies SELECT * FROM fixture_rows")
     con.unregister("fixture_rows")
-    con.execute(
-        "CREATE TABLE marts.cibles_suivi (code_indicateur VARCHAR, perimetre_type VARCHAR, "
-        "perimetre_code VARCHAR, periode VARCHAR, annee_reference INTEGER, "
-        "valeur_reference DOUBLE, annee_cible INTEGER, valeur_cible DOUBLE, sens VARCHAR, "
-        "valeur_attendue DOUBLE, valeur_atteinte DOUBLE, statut VARCHAR, "
-        "periode_valeur VARCHAR)"
-    )
     con.executemany(
         "INSERT INTO marts.cibles_suivi VALUES (?, ?, ?, 'mi_parcours', 2023, 0, 2030, ?, "
         "'hausse', ?, ?, ?, '2025')",
@@ -191,6 +187,7 @@ def make_warehouse(path: Path) -> None:
             ("part_femmes", "qpv", "QN01405M", 60.0, 50.0, 35.5, "en_retard"),
         ],
     )  # fmt: skip
+    write_published_targets(con)  # the publication stage applies secrecy to the targets
     con.close()
 
 

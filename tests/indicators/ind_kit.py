@@ -7,8 +7,9 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.warehouse import migrate
+
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA = ROOT / "pipelines" / "sql" / "schema.sql"
 
 PARTICIPANT_COLUMNS = (
     "id_participant",
@@ -39,7 +40,7 @@ FINANCEMENT_COLUMNS = (
 
 def new_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
-    con.execute(SCHEMA.read_text(encoding="utf-8"))
+    migrate(con)
     return con
 
 

@@ -10,8 +10,7 @@ import duckdb
 
 from pipelines.ingest.load import build_staging, ingest_files, reference_scope
 from pipelines.ingest.scan import scan_incoming
-
-SCHEMA = Path(__file__).resolve().parents[2] / "pipelines" / "sql" / "schema.sql"
+from pipelines.warehouse import migrate
 
 PARTICIPANTS_HEADER = [
     "id_participant",
@@ -60,7 +59,7 @@ def make_warehouse(tmp_path: Path) -> tuple[Path, duckdb.DuckDBPyConnection]:
     (root / "incoming").mkdir(parents=True)
     (root / "warehouse").mkdir()
     con = duckdb.connect(str(root / "warehouse" / "test.duckdb"))
-    con.execute(SCHEMA.read_text(encoding="utf-8"))
+    migrate(con)
     con.execute(REFERENCE_SQL)
     return root, con
 

@@ -270,7 +270,7 @@ def test_second_run_changes_nothing(wh, write_csv):
     tables = (
         "ingest.files",
         "ingest.rejections",
-        "ingest.warnings",
+        "staging.file_warnings",
         "raw.participants",
         "raw.seances",
         "staging.participants",
@@ -286,7 +286,7 @@ def test_second_run_changes_nothing(wh, write_csv):
     assert before == {
         "ingest.files": 3,
         "ingest.rejections": 1,  # the duplicate row of participants.csv
-        "ingest.warnings": 1,  # P002's session without enrolment
+        "staging.file_warnings": 1,  # P002's session without enrolment
         "raw.participants": 1,
         "raw.seances": 2,
         "staging.participants": 1,
@@ -339,7 +339,9 @@ def test_a_crash_inside_a_file_leaves_the_database_as_before(wh, write_csv):
     assert staging_ids(con) == [("P002", "F"), ("P003", "F")]
 
 
-def test_a_parser_error_refuses_that_file_only(wh, write_csv):
+def test_a_parser_bug_fails_the_run_and_records_nothing_of_that_file(wh, write_csv):
+    """A fault of the pipeline is not the partner's: no refusal is recorded for the file, the
+    run stops, and the run after the fix reads it like a new file."""
     root, con = wh
     drop(
         write_csv,
@@ -363,15 +365,32 @@ def test_a_parser_error_refuses_that_file_only(wh, write_csv):
             raise RuntimeError("bogue de lecture")
         return parse_report(path, kind, ctx, max_bytes)
 
-    summary = run(con, root, "r1", parse=parse_failing_on_seances)
+    with pytest.raises(RuntimeError, match="bogue de lecture"):
+        run(con, root, "r1", parse=parse_failing_on_seances)
 
-    assert (summary.accepted, summary.refused) == (1, 1)
-    status = rows(
-        con, "SELECT status, refusal_rule, message FROM ingest.files WHERE kind = 'seances'"
-    )
-    assert status[0][:2] == ("refuse", "erreur_lecture")
-    assert "erreur inattendue" in status[0][2]
-    assert count(con, "staging.participants") == 1
+    # participants (earlier mtime) was committed before the bug; seances is not recorded
+    assert rows(con, "SELECT source_path, status FROM ingest.files") == [
+        ("ASSO1/2025/participants.csv", "accepte")
+    ]
+    summary = run(con, root, "r2")  # the bug fixed: the seances file is read as new
+    assert (summary.accepted, summary.skipped, summary.refused) == (1, 1, 0)
+    assert count(con, "staging.seances") == 1
+
+
+def test_a_corrupt_workbook_is_recorded_once_over_three_runs(wh):
+    """Regression: a content refusal ('illisible') was taken for a refusal due to the
+    settings and re-read, re-recorded, at every run."""
+    root, con = wh
+    corrupt = root / "incoming/ASSO1/2025/seances_corrompu.xlsx"
+    corrupt.parent.mkdir(parents=True)
+    corrupt.write_bytes(b"PK\x03\x04 ceci n'est pas un classeur")
+
+    summaries = [run(con, root, f"r{i}") for i in (1, 2, 3)]
+
+    assert [(s.refused, s.skipped) for s in summaries] == [(1, 0), (0, 1), (0, 1)]
+    assert rows(con, "SELECT run_id, status, refusal_rule FROM ingest.files") == [
+        ("r1", "refuse", "illisible")
+    ]
 
 
 def test_reprocess_rereads_known_files_in_place(wh, write_csv):

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from pipelines.ingest.reference import ReferenceError, read_reference, write_reference
-
-SCHEMA = Path(__file__).resolve().parents[2] / "pipelines" / "sql" / "schema.sql"
+from pipelines.warehouse import migrate
 
 CONTRAT = """code: CV-CAEN
 libelle: "Contrat de ville de l'agglomération"
@@ -181,7 +179,7 @@ def test_missing_folder_files(tmp_path):
 def test_write_reference_replaces_ref_tables(tmp_path, write_csv, write_xlsx):
     ref = read_reference(make_reference(tmp_path, write_csv, write_xlsx))
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
-    con.execute(SCHEMA.read_text())
+    migrate(con)
     write_reference(con, ref)
     write_reference(con, ref)  # replaces, never appends
     assert con.execute("SELECT code, seuil_secret, date_fin FROM ref.contrat").fetchall() == [

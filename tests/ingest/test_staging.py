@@ -205,7 +205,8 @@ def test_cross_file_warnings_flag_rows_that_stay_in_force(wh, write_csv):
     warnings = rows(
         con,
         "SELECT split_part(f.source_path, '/', 2), w.row_number, w.colonne, w.valeur, w.regle "
-        f"FROM ingest.warnings w JOIN ingest.files f USING (file_id) WHERE w.regle IN {CROSS_FILE}"
+        "FROM staging.cross_file_warnings w JOIN ingest.files f USING (file_id) "
+        f"WHERE w.regle IN {CROSS_FILE}"
         " ORDER BY 1, 2",
     )
     assert warnings == [
@@ -223,7 +224,7 @@ def test_cross_file_warnings_flag_rows_that_stay_in_force(wh, write_csv):
     }
     messages = rows(
         con,
-        f"SELECT message FROM ingest.warnings WHERE regle IN {CROSS_FILE} "
+        f"SELECT message FROM staging.cross_file_warnings WHERE regle IN {CROSS_FILE} "
         "ORDER BY regle, row_number",
     )
     assert messages[0][0] == "Date d'entrée antérieure au début de l'action A1 (01/01/2025)."
@@ -248,7 +249,7 @@ def test_cross_file_warnings_flag_rows_that_stay_in_force(wh, write_csv):
     run(con, root, "r2")
     remaining = rows(
         con,
-        f"SELECT valeur, regle FROM ingest.warnings WHERE regle IN {CROSS_FILE} "
+        f"SELECT valeur, regle FROM staging.cross_file_warnings WHERE regle IN {CROSS_FILE} "
         "ORDER BY regle, valeur",
     )
     assert remaining == [

@@ -307,3 +307,17 @@ def tree(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+PUBLIC_FOLDERS = ("telechargements", "rapports", "tableaux-de-bord")  # in build order
+
+
+def publication(root: Path) -> dict[str, bytes]:
+    """What readers see: every file under the public folders of publish/, links followed."""
+    publish = root / "publish"
+    return {
+        f"{name}/{rel}": data
+        for name in PUBLIC_FOLDERS
+        if (publish / name).exists()
+        for rel, data in tree(publish / name).items()
+    }

@@ -73,7 +73,7 @@ def test_the_payloads_did_reach_the_outputs(hostile_root):
     """Premise: the hostile text is really stored, so the checks below are not vacuous."""
     values = {r[0] for r in query(hostile_root, "SELECT valeur FROM ingest.rejections")}
     assert {SCRIPT, HYPERLINK, "@SUM(1)", "-2+3", "+cmd"} <= values
-    warned = {r[0] for r in query(hostile_root, "SELECT valeur FROM ingest.warnings")}
+    warned = {r[0] for r in query(hostile_root, "SELECT valeur FROM staging.file_warnings")}
     assert {IMG, SCRIPT} <= warned
     assert query(hostile_root, "SELECT libelle FROM ref.contrat") == [(SCRIPT,)]
 

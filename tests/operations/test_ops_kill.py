@@ -1,9 +1,9 @@
 """kill -9 of `python -m pipelines.cli run` while loading and while publishing.
 
 After each kill the next run completes; the final indicators equal, row for row, those
-of an uninterrupted run on the same files; the published site is always a complete
-version (the previous one while a new one is being built), and no half-built folder is
-left behind once a run has completed.
+of an uninterrupted run on the same files; the publication (site, downloads, reports) is
+always one complete version of one run (the previous one while a new one is being built),
+and no half-built generation is left behind once a run has completed.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ import shutil
 
 from conftest import copy_inputs
 from ops_kit import (
+    PUBLIC_FOLDERS,
     archived_files,
     dagster_home,
     indicator_table,
     kill_when,
+    publication,
     query,
     run_cli,
     start_cli,
@@ -23,8 +25,28 @@ from ops_kit import (
 )
 
 from pipelines import cli
+from pipelines.publish.generation import GENERATIONS, current_generation
 
 LATE_FILE = "MEFAC/2026-S1/participants_2026-S1.csv"  # arrives between the two kills
+PUBLIC = PUBLIC_FOLDERS
+
+
+def generations_of_public_folders(root) -> set:
+    """The generation each public folder belongs to: always one for all of them."""
+    return {(root / "publish" / name).resolve().parent for name in PUBLIC}
+
+
+def building(root, name: str) -> bool:
+    """A generation other than the current one already holds the folder `name`."""
+    publish = root / "publish"
+    current = current_generation(publish)
+    try:
+        return any(
+            g.resolve() != current and (g / name).exists()
+            for g in (publish / GENERATIONS).iterdir()
+        )
+    except OSError:  # the run is removing a generation meanwhile
+        return False
 
 
 def test_runs_killed_while_loading_and_while_publishing_recover(
@@ -54,17 +76,20 @@ def test_runs_killed_while_loading_and_while_publishing_recover(
     published = tree(site)
     assert "index.html" in published
 
-    # 3. A new file arrives; the run is killed while it builds the new site.
+    # 3. A new file arrives; runs are killed while they build each output in turn.
     shutil.move(late_aside, incoming / LATE_FILE)
-    log = tmp_path / "run3.log"
-    building = root / "publish"
-    kill_when(
-        start_cli(root, home, log),
-        lambda: any(building.glob(".tableaux-de-bord.tmp-*")),
-        log,
-    )
-    after_kill = tree(site)
-    assert (root / "publish" / "rapports" / "index.html").is_file()
+    published_all = publication(root)
+    assert len(generations_of_public_folders(root)) == 1
+    kept = []
+    for name in PUBLIC:
+        log = tmp_path / f"run3-{name}.log"
+        kill_when(start_cli(root, home, log), lambda name=name: building(root, name), log)
+        seen = publication(root)
+        # one run's publication, whole: the three folders come from one generation
+        assert len(generations_of_public_folders(root)) == 1, name
+        kept.append(seen == published_all)
+        assert (root / "publish" / "rapports" / "index.html").is_file()
+        after_kill = tree(site)
 
     # 4. The next run completes: the same indicators as a run never interrupted.
     last = run_cli(root, home)
@@ -79,10 +104,13 @@ def test_runs_killed_while_loading_and_while_publishing_recover(
     new_site = tree(site)
     assert "index.html" in new_site and new_site != published
     # Killed while building: the previous complete version was still published (or, had the
-    # kill come just after the swap, the new one, complete).
+    # kill come just after the switch, the new one, complete).
     assert after_kill == published or set(after_kill) == set(new_site)
-    leftovers = [p.name for p in (root / "publish").iterdir() if p.name.startswith(".")]
-    assert leftovers == []
+    assert kept[:2] == [True, True]  # killed while downloads then reports were being built
+    # no partial generation left: only the current one
+    publish = root / "publish"
+    assert [g.resolve() for g in (publish / GENERATIONS).iterdir()] == [current_generation(publish)]
+    assert sorted(p.name for p in publish.iterdir()) == [".courant", GENERATIONS, *sorted(PUBLIC)]
 
 
 def test_a_home_of_the_former_cli_is_upgraded_and_its_stuck_pool_slot_freed(tmp_path, monkeypatch):

@@ -17,7 +17,7 @@ import time
 from conftest import copy_inputs
 from ops_kit import REPO, cli_command, cli_env, dagster_home, run_cli
 
-FIRST_STAGE, LAST_STAGE = "Référentiel", "Tableaux de bord"
+FIRST_STAGE, LAST_STAGE = "Référentiel", "Publication (téléchargements, rapports, site)"
 STAGES = {
     "Référentiel",
     "Fichiers des partenaires",
@@ -26,9 +26,8 @@ STAGES = {
     "Indicateurs",
     "Suivi des cibles",
     "Secret statistique",
-    "Rapports de validation",
-    "Tables à télécharger",
-    "Tableaux de bord",
+    "Cibles publiées",
+    "Publication (téléchargements, rapports, site)",
 }
 STAGE_LINE = re.compile(r"^\[étape\] (.+?) : (\d+,\d) s(?: ; (.*))?$")
 

@@ -21,9 +21,7 @@ def test_definitions_expose_every_stage():
         "marts/indicateurs",
         "marts/cibles_suivi",
         "marts/indicateurs_publies",
-        "tables_telechargement",
-        "rapports_validation",
-        "tableaux_de_bord",
+        "publication",
     } <= keys
     assert d.resolve_job_def("pipeline_complet") is not None
     assert d.resolve_sensor_def("nouveaux_fichiers") is not None

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-SCHEMA_SQL = Path(__file__).resolve().parents[2] / "pipelines" / "sql" / "schema.sql"
+from pipelines.warehouse import migrate
 
 INDICATEURS_SCHEMA = {
     "code_indicateur": pl.String,
@@ -61,5 +61,5 @@ def by_key(out: pl.DataFrame) -> dict[tuple, dict]:
 
 def new_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
-    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    migrate(con)
     return con

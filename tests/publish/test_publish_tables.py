@@ -76,7 +76,7 @@ def fill_warehouse(con, with_targets=True):
         )
     if with_targets:
         con.execute(
-            """CREATE TABLE marts.cibles_suivi AS SELECT * FROM (VALUES
+            """INSERT INTO marts.cibles_suivi BY NAME SELECT * FROM (VALUES
             ('sorties', 'contrat', 'CV01', '2025', 2024, 40.0, 2026, 60.0, 'hausse',
              50.0, 53.0, 'atteint'),
             ('sorties', 'action', 'A1', '2025', 2024, 2.0, 2026, 10.0, 'hausse',

@@ -51,11 +51,20 @@ def referentiel(context: dg.AssetExecutionContext, data_root: DataRoot, warehous
     )
 
 
+# avertissements: as the file's validation report counts them (staging.file_warning_counts);
+# cross-file ones are added by lignes_en_vigueur, whose metadata shows the updated counts.
 FILE_OUTCOMES_SQL = """
-    SELECT source_path AS fichier, status AS statut, in_force AS en_vigueur,
-           rows_read AS lues, rows_accepted AS acceptees, rows_rejected AS rejetees,
-           rows_ignored AS ignorees, rows_warned AS avertissements, message
-    FROM ingest.files WHERE run_id = ? ORDER BY source_path
+    SELECT f.source_path AS fichier, f.status AS statut, f.in_force AS en_vigueur,
+           f.rows_read AS lues, f.rows_accepted AS acceptees, f.rows_rejected AS rejetees,
+           f.rows_ignored AS ignorees, coalesce(w.avertissements, 0) AS avertissements,
+           f.message
+    FROM ingest.files f LEFT JOIN staging.file_warning_counts w USING (file_id)
+    WHERE f.run_id = ? ORDER BY f.source_path
+"""
+WARNINGS_IN_FORCE_SQL = """
+    SELECT f.source_path AS fichier, w.avertissements
+    FROM staging.file_warning_counts w JOIN ingest.files f USING (file_id)
+    WHERE f.in_force ORDER BY f.source_path
 """
 
 
@@ -145,8 +154,14 @@ def lignes_en_vigueur(context: dg.AssetExecutionContext, warehouse: Warehouse):
     with Stage("Lignes en vigueur") as stage, warehouse.get_connection(context.log) as con:
         counts = build_staging(con)
         stage.rows = sum(int(counts[k]) for k in ("participants", "seances", "financements"))
+        warned = con.sql(WARNINGS_IN_FORCE_SQL).pl()
     return dg.MaterializeResult(
-        metadata={**stage.metadata(), **{k: int(v) for k, v in counts.items()}}
+        metadata={
+            **stage.metadata(),
+            **{k: int(v) for k, v in counts.items()},
+            # the same count as each file's validation report and the site
+            "avertissements_par_fichier": md_table(warned, limit=100),
+        }
     )
 
 
@@ -156,9 +171,13 @@ STAGING_CHECK_BATCH = 2_000_000
 @dg.asset_check(
     asset=lignes_en_vigueur,
     description="Les lignes en vigueur respectent les schémas pandera des trois types de fichier.",
+    blocking=True,
 )
 def schemas_pandera(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
-    """PUDL-style: validate lazily, report the failure cases instead of raising."""
+    """PUDL-style: validate lazily, report the failure cases instead of raising.
+
+    Blocking: rows the rules accepted that break the schema are a fault of the pipeline,
+    not of a partner, so nothing downstream is computed or published from them."""
     failures: dict[str, pl.DataFrame] = {}
     with (
         Stage("Contrôle des lignes en vigueur (pandera)") as stage,

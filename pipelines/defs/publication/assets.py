@@ -1,14 +1,15 @@
-"""Publication stage: funder tables, validation reports and the dashboards site."""
+"""Publication stage: the published indicators, then one publication of every output."""
 
 import dagster as dg
 
-from dashboards.site import build_site
 from pipelines import freshness
 from pipelines.defs.resources import DataRoot, Warehouse
-from pipelines.fsutil import staged_dir
-from pipelines.ingest.reports import write_validation_index, write_validation_reports
+from pipelines.ingest.reports import write_validation_index
 from pipelines.progress import Stage
-from pipelines.publish.tables import export_tables, write_published_table
+from pipelines.publish.generation import current_generation, publish_generation
+from pipelines.publish.outputs import builders
+from pipelines.publish.tables import write_published_table
+from pipelines.publish.targets import write_published_targets
 
 GROUP = "publication"
 
@@ -38,101 +39,75 @@ def indicateurs_publies(context: dg.AssetExecutionContext, warehouse: Warehouse)
 
 def _rebuilt(facts: dict) -> dict:
     """Metadata of a build: 'reconstruit' is 0 when nothing changed since the last one."""
-    return {
-        **{k: v for k, v in facts.items() if k != "rebuilt"},
-        "reconstruit": facts.get("rebuilt", 1),
-    }
+    kept = {k: v for k, v in facts.items() if k != "rebuilt"}
+    return {**kept, "reconstruit": facts.get("rebuilt", 1)}
 
 
 @dg.asset(
     group_name=GROUP,
-    kinds={"csv", "parquet"},
+    kinds={"duckdb", "sql"},
     pool="warehouse",
-    deps=[dg.AssetKey(["marts", "indicateurs_publies"])],
+    deps=[dg.AssetKey(["marts", "indicateurs_publies"]), dg.AssetKey(["marts", "cibles_suivi"])],
+    key=dg.AssetKey(["marts", "cibles_publiees"]),
 )
-def tables_telechargement(
-    context: dg.AssetExecutionContext, warehouse: Warehouse, data_root: DataRoot
-):
-    """Funder downloads: CSV for French Excel, XLSX with definitions, Parquet."""
-    target = data_root.publish_dir("telechargements")
-    with Stage("Tables à télécharger") as stage, warehouse.get_connection(context.log) as con:
-        inputs = freshness.inputs_fingerprint(con, extra=str(target))
-        facts = freshness.last_build(con, "telechargements", inputs, target)
-        if facts is None:
-            with staged_dir(target) as build:
-                written = export_tables(con, build)
-            rows = con.sql("SELECT count(*) FROM marts.indicateurs_publies").fetchall()[0][0]
-            facts = {"fichiers": len(written), "lignes": rows}
-            freshness.record(con, "telechargements", inputs, {**facts, "rebuilt": 0})
-        stage.rows = facts["lignes"]
-    return dg.MaterializeResult(
-        metadata={
-            **stage.metadata(),
-            **_rebuilt(facts),
-            "dossier": dg.MetadataValue.path(str(target)),
-        }
-    )
-
-
-@dg.asset(group_name=GROUP, kinds={"html"}, pool="warehouse", deps=["lignes_en_vigueur"])
-def rapports_validation(
-    context: dg.AssetExecutionContext, warehouse: Warehouse, data_root: DataRoot
-):
-    """One French validation report per received file, and the overview of the run."""
-    target = data_root.publish_dir("rapports")
-    run_id = context.run.run_id
-    with Stage("Rapports de validation") as stage, warehouse.get_connection(context.log) as con:
-        inputs = freshness.inputs_fingerprint(con, extra=str(target))
-        facts = freshness.last_build(con, "rapports", inputs, target / "index.html")
-        if facts is None:
-            pages = write_validation_reports(con, target, run_id=run_id)
-            issues = con.sql(
-                "SELECT (SELECT count(*) FROM ingest.rejections) "
-                "+ (SELECT count(*) FROM ingest.warnings)"
-            ).fetchall()[0][0]
-            facts = {"pages": len(pages), "lignes": issues}
-            freshness.record(con, "rapports", inputs, {**facts, "rebuilt": 0})
-        else:  # the same file pages; only the overview names this run
-            write_validation_index(con, target, run_id=run_id)
-        stage.rows = facts["lignes"]
-    return dg.MaterializeResult(
-        metadata={
-            **stage.metadata(),
-            **_rebuilt(facts),
-            "index": dg.MetadataValue.path(str(target / "index.html")),
-        }
-    )
+def cibles_publiees(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """Target tracking as published: a value reached read on a secret cell is hidden."""
+    with Stage("Cibles publiées") as stage, warehouse.get_connection(context.log) as con:
+        counts = write_published_targets(con)
+    return dg.MaterializeResult(metadata={**stage.metadata(), **counts})
 
 
 @dg.asset(
     group_name=GROUP,
-    kinds={"plotly", "html"},
+    kinds={"html", "plotly", "csv", "parquet"},
+    check_specs=[dg.AssetCheckSpec("publication_entiere", asset="publication")],
     pool="warehouse",
     deps=[
         dg.AssetKey(["marts", "indicateurs_publies"]),
-        tables_telechargement,
-        rapports_validation,
+        dg.AssetKey(["marts", "cibles_publiees"]),
+        "lignes_en_vigueur",
     ],
 )
-def tableaux_de_bord(context: dg.AssetExecutionContext, warehouse: Warehouse, data_root: DataRoot):
-    """The steering committee's static site (offline, French)."""
-    target = data_root.publish_dir("site")
-    reports_dir = data_root.publish_dir("rapports")
-    downloads_dir = data_root.publish_dir("telechargements")
-    with Stage("Tableaux de bord") as stage, warehouse.get_connection(context.log) as con:
-        inputs = freshness.inputs_fingerprint(con, extra=f"{target}|{reports_dir}|{downloads_dir}")
-        facts = freshness.last_build(con, "tableaux_de_bord", inputs, target / "index.html")
-        if facts is None:
-            summary = build_site(con, target, reports_dir=reports_dir, downloads_dir=downloads_dir)
-            facts = {
-                "pages": getattr(summary, "pages", 0),
-                "graphiques": getattr(summary, "charts", 0),
-            }
-            freshness.record(con, "tableaux_de_bord", inputs, {**facts, "rebuilt": 0})
-    return dg.MaterializeResult(
+def publication(context: dg.AssetExecutionContext, warehouse: Warehouse, data_root: DataRoot):
+    """Everything under publish/ of one run, switched in at once: funder downloads, one
+    validation report per received file, the steering committee's site (offline, French).
+    Outputs: pipelines/publish/outputs.py; the switch: pipelines/publish/generation.py."""
+    publish = data_root.root / "publish"
+    with (
+        Stage("Publication (téléchargements, rapports, site)") as stage,
+        warehouse.get_connection(context.log) as con,
+    ):
+        inputs = freshness.inputs_fingerprint(con, extra=str(publish))
+        site_index = data_root.publish_dir("site") / "index.html"
+        built = freshness.last_build(con, "publication", inputs, site_index)
+        if built is None:
+            built = publish_generation(
+                publish, builders(con, context.run.run_id), label=context.run.run_id
+            )
+            freshness.record(con, "publication", inputs, built)
+        else:  # nothing changed: the same generation; only the reports' overview names this run
+            write_validation_index(con, data_root.publish_dir("rapports"), context.run.run_id)
+        # Under the lock (no other run switches meanwhile): what readers reach through each
+        # public path must be this run's generation.
+        generation = current_generation(publish)
+        reached = {name: (publish / name).resolve().parent for name in built}
+        strays = sorted(name for name, gen in reached.items() if gen != generation)
+    metadata = {
+        f"{name}.{key}": value for name, outputs in built.items() for key, value in outputs.items()
+    }
+    yield dg.MaterializeResult(
         metadata={
             **stage.metadata(),
-            **_rebuilt(facts),
-            "index": dg.MetadataValue.path(str(target / "index.html")),
+            **metadata,
+            "generation": generation.name if generation else "",
+            "index": dg.MetadataValue.path(str(data_root.publish_dir("site") / "index.html")),
+            "rapports": dg.MetadataValue.path(
+                str(data_root.publish_dir("rapports") / "index.html")
+            ),
         }
+    )
+    yield dg.AssetCheckResult(
+        check_name="publication_entiere",
+        passed=not strays,
+        metadata={"dossiers_hors_generation": ", ".join(strays) or "aucun"},
     )

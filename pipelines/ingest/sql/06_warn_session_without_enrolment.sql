@@ -1,6 +1,6 @@
 -- A session of a person with no accepted enrolment in that action, in any period.
 -- The row stays in staging and counts like the others; the partner is told.
-INSERT INTO ingest.warnings (file_id, row_number, colonne, valeur, regle, message)
+INSERT INTO staging.cross_file_warnings (file_id, row_number, colonne, valeur, regle, message)
 SELECT
     s.file_id,
     s.row_number,

@@ -1,6 +1,6 @@
 -- An enrolment that starts before its action's date_debut or ends after its date_fin
 -- (ref.actions). The row stays in staging and counts like the others.
-INSERT INTO ingest.warnings (file_id, row_number, colonne, valeur, regle, message)
+INSERT INTO staging.cross_file_warnings (file_id, row_number, colonne, valeur, regle, message)
 SELECT
     p.file_id,
     p.row_number,
@@ -13,7 +13,7 @@ FROM staging.participants AS p
 JOIN ref.actions AS a USING (code_action)
 WHERE p.date_entree < a.date_debut;
 
-INSERT INTO ingest.warnings (file_id, row_number, colonne, valeur, regle, message)
+INSERT INTO staging.cross_file_warnings (file_id, row_number, colonne, valeur, regle, message)
 SELECT
     p.file_id,
     p.row_number,

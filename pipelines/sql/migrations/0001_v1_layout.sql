@@ -1,4 +1,6 @@
--- Warehouse layout shared by every stage. Idempotent: run at the start of each run.
+-- Migration 0001: the layout of v1 (commit aa35dd5), gathered from schema.sql and the
+-- tables v1 created on the fly (ingest.staging_state, marts.cibles_suivi). Every statement is IF NOT EXISTS, so it is both the creation
+-- of a new warehouse and a no-op on a warehouse written by v1, which has no version yet.
 -- ref.*      reference files of the evaluation officer, replaced whole at each run
 -- ingest.*   log of received files, their row rejections and warnings
 -- raw.*      accepted rows of every parsed file (kept for every version, with provenance)
@@ -77,6 +79,9 @@ CREATE TABLE IF NOT EXISTS raw.financements (
     date_debut DATE NOT NULL, date_fin DATE NOT NULL
 );
 
+-- Fingerprint of the inputs of the last staging build (pipelines/ingest/load.py).
+CREATE TABLE IF NOT EXISTS ingest.staging_state (inputs VARCHAR, built_at TIMESTAMP);
+
 -- Rows in force, rebuilt each run from raw.* (latest report wins per key).
 -- Provenance columns: code_partenaire (submitting partner), periode, periode_rang (2025-S1 < 2025-S2
 -- < 2025 < 2026-S1), report_order (higher = more recent report: periode_rang, then arrival),
@@ -101,4 +106,13 @@ CREATE TABLE IF NOT EXISTS marts.indicateurs (
     ventilation VARCHAR NOT NULL, modalite VARCHAR NOT NULL,
     valeur DOUBLE, numerateur DOUBLE, denominateur DOUBLE, unite VARCHAR NOT NULL,
     PRIMARY KEY (code_indicateur, periode, perimetre_type, perimetre_code, ventilation, modalite)
+);
+
+-- Target tracking (indicators/sql/cibles.sql fills it).
+CREATE TABLE IF NOT EXISTS marts.cibles_suivi (
+    code_indicateur VARCHAR NOT NULL, perimetre_type VARCHAR NOT NULL,
+    perimetre_code VARCHAR NOT NULL, periode VARCHAR NOT NULL,
+    annee_reference INTEGER, valeur_reference DOUBLE, annee_cible INTEGER, valeur_cible DOUBLE,
+    sens VARCHAR, valeur_attendue DOUBLE, valeur_atteinte DOUBLE, statut VARCHAR,
+    periode_valeur VARCHAR
 );

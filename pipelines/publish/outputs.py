@@ -1,0 +1,39 @@
+"""The outputs of one publication, in build order (a later one may read an earlier one).
+
+To add an output (e.g. `publish/relances/`): write a function `(con, folder, generation)`
+that fills `folder` (empty, already created) and returns a small metadata dict, and add
+`Builder("relances", …)` to the list in `builders()`. It is then built, switched in and
+cleaned up with the others (pipelines/publish/generation.py); its public path
+`publish/relances` appears at the first publication. Never name one `revues`: that
+folder belongs to the review-pack job and a publication must not touch it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from dashboards.site import relative_reports_href, write_site
+from pipelines.ingest.reports import write_validation_reports
+from pipelines.publish.generation import Builder
+from pipelines.publish.tables import export_tables
+
+DOWNLOADS, REPORTS, SITE = "telechargements", "rapports", "tableaux-de-bord"
+
+
+def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder]:
+    def downloads(folder: Path, _generation: Path) -> dict:
+        return {"fichiers": len(export_tables(con, folder))}
+
+    def reports(folder: Path, _generation: Path) -> dict:
+        # write_validation_reports replaces its folder whole: give it the generation's path
+        folder.rmdir()
+        return {"pages": len(write_validation_reports(con, folder, run_id=run_id))}
+
+    def site(folder: Path, generation: Path) -> dict:
+        href = relative_reports_href(generation / REPORTS, folder.resolve())
+        summary = write_site(con, folder, href, generation / DOWNLOADS)
+        return {"pages": summary.pages, "graphiques": summary.charts}
+
+    return [Builder(DOWNLOADS, downloads), Builder(REPORTS, reports), Builder(SITE, site)]
