@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import duckdb
 import polars as pl
@@ -85,7 +86,7 @@ class SiteData:
         later = [y for y in later if int(y) > lead]
         return later[-1] if later else None
 
-    @property
+    @cached_property  # read by every block of every page: the rows are scanned once
     def periods(self) -> list[str]:
         has_cumul = self.rows.filter(pl.col("periode") == "cumul").height > 0
         return self.years + (["cumul"] if has_cumul else [])

@@ -55,6 +55,7 @@ from pipelines.demo.contract import ACTIONS, PARTNERS, PERIODS, PILIERS, QPVS
 from pipelines.demo.plants import PLANT_TYPES, plant_versions
 from pipelines.demo.population import HORS, draw_population
 from pipelines.demo.reference import write_reference
+from pipelines.demo.split import split_frame
 from pipelines.demo.stamp import write_list
 from pipelines.demo.styles import PLAIN_NAMES, STYLES
 from pipelines.demo.writers import write
@@ -183,9 +184,13 @@ def _write_plain_file(df: pl.DataFrame, folder: Path, kind: str, periode: str) -
     return path
 
 
-def generate(out: Path, seed: int = 42, people: int = 2000, plain: bool = False) -> Summary:
+def generate(
+    out: Path, seed: int = 42, people: int = 2000, plain: bool = False, split: int = 1
+) -> Summary:
     out = Path(out)
-    write_reference(out / "reference", people)
+    if split > 1 and not plain:
+        raise ValueError("--split ne s'utilise qu'avec --plain")
+    write_reference(out / "reference", people, split)
     density = PLAIN_SESSION_DENSITY if plain else DEMO_SESSION_DENSITY
     pop = draw_population(seed, people, density)
     plant_rng = np.random.default_rng([seed, 1])
@@ -215,6 +220,16 @@ def generate(out: Path, seed: int = 42, people: int = 2000, plain: bool = False)
                 written = []
                 for df, done in versions:
                     summary.planted.update(done)
+                    if split > 1:
+                        for code, part in split_frame(df, kind, partner.code, split):
+                            if part.is_empty():
+                                continue
+                            sub_folder = incoming / code / periode
+                            path = _write_plain_file(part, sub_folder, kind, periode)
+                            _set_mtime(path, sent)
+                            rel = str(path.relative_to(out))
+                            summary.files.append((rel, "csv", kind, part.height))
+                        continue
                     if plain:
                         path, fmt = _write_plain_file(df, folder, kind, periode), "csv"
                     else:
@@ -269,8 +284,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--plain", action="store_true", help="big plain CSV for benchmarks")
+    parser.add_argument(
+        "--split",
+        type=int,
+        default=1,
+        help="with --plain: each partner -> N partners, 2N actions each (many-files shape)",
+    )
     args = parser.parse_args(argv)
-    summary = generate(args.out, seed=args.seed, people=args.people, plain=args.plain)
+    summary = generate(
+        args.out, seed=args.seed, people=args.people, plain=args.plain, split=args.split
+    )
     print(
         f"Contrat fictif : {len(PARTNERS)} partenaires, {len(ACTIONS)} actions, "
         f"{len({a.pilier for a in ACTIONS})}/{len(PILIERS)} piliers, {len(QPVS)} QPV"

@@ -1,4 +1,4 @@
--- Migration 0004 (data contract v2, section 6): reporting calendar, reception dates, report
+-- Migration 0005 (data contract v2, section 6): reporting calendar, reception dates, report
 -- completeness and provisional periods. Calendar settings sit beside ref.contrat and
 -- ref.partenaires (whose v1 columns stay as they are); indicators/sql/completude.sql fills
 -- marts.completude, indicators/sql/95_periodes.sql marts.periodes.
