@@ -4,9 +4,9 @@ A rerun with nothing new would otherwise recompute the indicators and rebuild th
 the downloads and the reports, identical, every time. Each stage after the rows in force
 records the fingerprint of what it was built from: the file log (every received file,
 its status and version in force), the rows in force (ingest.staging_state), the reference
-tables (reporting calendar included) and the code that computes and renders (indicators/, dashboards/, pipelines/). The
-fingerprint is recorded only after a build succeeded, so a failed or killed build is
-always redone.
+tables (reporting calendar included) and the code that computes and renders (indicators/,
+dashboards/, pipelines/). The fingerprint is recorded only after a build succeeded, so a
+failed or killed build is always redone.
 """
 
 from __future__ import annotations

@@ -125,13 +125,13 @@ def test_pack_is_never_touched_while_the_live_site_changes(story):
     # EMP-04, 2025: 22 187,24 € frozen, 23 187,24 € live (see the module docstring)
     frozen = pl.read_parquet(a / "tables" / "indicateurs.parquet").filter(
         (pl.col("code_indicateur") == "financement_total") & (pl.col("perimetre_code") == "EMP-04")
-        & (pl.col("periode") == "2025")
+        & (pl.col("periode") == "2025") & (pl.col("ventilation") == "ensemble")
     )  # fmt: skip
     assert frozen["valeur"].to_list() == [pytest.approx(22187.24)]
     [(now,)] = query(
         root,
         "SELECT valeur FROM marts.indicateurs_publies WHERE code_indicateur='financement_total' "
-        "AND perimetre_code='EMP-04' AND periode='2025'",
+        "AND perimetre_code='EMP-04' AND periode='2025' AND ventilation='ensemble'",
     )
     assert now == pytest.approx(23187.24)
 
