@@ -345,3 +345,20 @@ def build_root(root: Path, with_rythme: bool = True, drop: tuple[str, ...] = ())
         stamp = MTIMES[rel].timestamp()
         os.utime(path, (stamp, stamp))
     return root
+
+
+MLOC_S1_F = "MLOC/2025-S1/financements_MLOC_2025-S1.csv"  # second run: 10/03/2026, late
+
+
+def add_second_run_files(root: Path) -> None:
+    """Before a later run: MLOC sends its missing 2025-S1 funding report, and AUTO's 2024
+    sessions file (already recorded) gets a new modification time with the same bytes, as
+    when a partner's folder is copied again."""
+    inc = root / "incoming"
+    path = inc / MLOC_S1_F
+    rows = [F_HEAD, ["SOC02", "2025", "caf", "500", "annuelle_aap", "01/01/2025", "30/06/2025"]]
+    write_csv(path, rows)
+    late = utc(2026, 3, 10).timestamp()
+    os.utime(path, (late, late))
+    again = utc(2025, 3, 1).timestamp()
+    os.utime(inc / AUTO24_S, (again, again))

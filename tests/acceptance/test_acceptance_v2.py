@@ -44,9 +44,12 @@ etat_bop147 3000 AAP; F3 MOB04 2025 fse 1000 AAP; F4 EMP01 2025 region 5000 CPO 
 from __future__ import annotations
 
 import csv
+import shutil
 from datetime import date
 from pathlib import Path
 
+import accept_secret
+import accept_secret_v2
 import accept_v2_kit as kit
 import dagster as dg
 import duckdb
@@ -91,6 +94,18 @@ def run_annuel(tmp_path_factory):
     root = kit.build_root(
         tmp_path_factory.mktemp("acceptance_v2_annuel"), with_rythme=False, drop=(kit.AUTO24_F,)
     )
+    result = materialize(root)
+    con = duckdb.connect(str(root / "warehouse" / "evaluation.duckdb"), read_only=True)
+    yield root, result, con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def rerun(run, tmp_path_factory):
+    """A later run on a copy of the first run's data root (see add_second_run_files)."""
+    root = tmp_path_factory.mktemp("acceptance_v2_rerun")
+    shutil.copytree(run[0], root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("publish"))
+    kit.add_second_run_files(root)
     result = materialize(root)
     con = duckdb.connect(str(root / "warehouse" / "evaluation.duckdb"), read_only=True)
     yield root, result, con
@@ -259,6 +274,24 @@ def test_completude_absent_rythme_column_means_annuel(run_annuel):
     # MLOC: 2025, 2026 x 3 + 2025-S1 x 2 + 2025-S2 x 3 + 2026-S1 x 1 non_attendu = 12;
     # AUTO 9; ASSO 7 (as in the main run)
     assert len(got) == 28
+
+
+def test_completude_in_a_later_run(rerun):
+    _, result, con = rerun
+    assert result.success
+    got = _completude(con)
+    # the missing report arrives on 10/03/2026, after its due date 30/07/2025
+    assert got[("MLOC", "2025-S1", "financements")] == (
+        D(2025, 7, 30),
+        D(2026, 3, 10),
+        "recu_en_retard",
+    )
+    # the reception date is the one of the first recording: a new mtime changes nothing
+    assert got[("AUTO", "2024", "seances")] == (D(2025, 1, 30), D(2025, 1, 30), "recu_a_temps")
+    assert len(got) == len(EXPECTED_COMPLETUDE)
+    # contract 2025: 9 of the 12 expected reports received now, still 6 on time
+    assert ind(con, "taux_remontee", "2025")[1:] == (9, 12)
+    assert ind(con, "taux_remontee_a_temps", "2025")[1:] == (6, 12)
 
 
 def test_periodes(run):
@@ -627,30 +660,55 @@ def test_every_published_table_has_provisoire(run):
     root, _, _ = run
     out = root / "publish" / "telechargements"
     expected = {"2024": "non", "2025": "oui", "2026": "oui", "cumul": "oui"}
-    for name in sorted(p.name for p in out.glob("*.csv")):
-        with open(out / name, encoding="utf-8-sig", newline="") as fh:
+    # every published table of figures by period (definitions and modality lists have no
+    # period and are left aside), indicateurs in the three formats at least
+    tables = 0
+    for path in sorted(out.glob("*.csv")):
+        with open(path, encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh, delimiter=";"))
-        assert rows and "provisoire" in rows[0], name
-        if "periode" in rows[0]:
-            for r in rows:
-                if r["periode"] in expected:
-                    assert r["provisoire"] == expected[r["periode"]], (name, r["periode"])
-        else:
-            assert {r["provisoire"] for r in rows} <= {"oui", "non"}, name
-    for path in sorted(out.glob("*.parquet")):
-        table = pq.read_table(path)
-        assert "provisoire" in table.column_names, path.name
-        assert str(table.schema.field("provisoire").type) == "bool", path.name
-        if "periode" in table.column_names:
-            cols = (table.column("periode").to_pylist(), table.column("provisoire").to_pylist())
-            per = dict(zip(*cols, strict=True))
-            assert per.get("2024") is not True and per.get("2025") is True, path.name
-    for path in sorted(out.glob("*.xlsx")):
-        wb = openpyxl.load_workbook(path, read_only=True)
-        ws = wb.worksheets[0]
-        header = [c.value for c in next(ws.iter_rows(max_row=1))]
-        assert "provisoire" in header, path.name
-    assert list(out.glob("*.csv")) and list(out.glob("*.parquet")) and list(out.glob("*.xlsx"))
+        if "periode" not in rows[0]:
+            continue
+        tables += 1
+        assert "provisoire" in rows[0], path.name
+        got = {(r["periode"], r["provisoire"]) for r in rows if r["periode"] in expected}
+        assert got == set(expected.items()), path.name
+    assert tables >= 1 and (out / "indicateurs.csv").exists()
+    table = pq.read_table(out / "indicateurs.parquet")
+    assert str(table.schema.field("provisoire").type) == "bool"
+    cols = (table.column("periode").to_pylist(), table.column("provisoire").to_pylist())
+    assert set(zip(*cols, strict=True)) == {(p, v == "oui") for p, v in expected.items()}
+    ws = openpyxl.load_workbook(out / "indicateurs.xlsx", read_only=True).worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = list(next(rows))
+    i, j = header.index("periode"), header.index("provisoire")
+    assert {(r[i], r[j]) for r in rows if r[i] in expected} == set(expected.items())
+
+
+def test_no_secret_count_can_be_recomputed(run):
+    root, _, con = run
+    rows = q(
+        con,
+        "SELECT code_indicateur, periode, perimetre_type, perimetre_code, ventilation, "
+        "modalite, valeur, numerateur, denominateur FROM marts.indicateurs",
+    )
+    true = {}
+    for row in rows:
+        true.update(accept_secret_v2.cells_of_row(*row))
+    known = set()
+    for r in _published(root).values():
+        if r["valeur"] != "s":
+            key = ("code_indicateur", "periode", "perimetre_type", "perimetre_code")
+            args = (*(r[k] for k in key), r["ventilation"], r["modalite"])
+            known.update(accept_secret_v2.cells_of_row(*args, None, None, None))
+    actions = {
+        a: (p, pil)
+        for a, p, pil in q(con, "SELECT code_action, code_partenaire, pilier FROM ref.actions")
+    }
+    periods = ["2024", "2025", "2026", "cumul"]
+    found = accept_secret.recomputable(known, accept_secret_v2.groups(true, actions, periods, C))
+    secret = {c for c, v in true.items() if v is not None and 1 <= v <= SEUIL - 1}
+    assert secret
+    assert not (secret & found), sorted(secret & found)
 
 
 def test_targets_on_provisional_periods_are_flagged(run):
@@ -663,3 +721,32 @@ def test_targets_on_provisional_periods_are_flagged(run):
     assert (r24["valeur"], r24["provisoire"]) == ("s", "non")  # 2 people: secret
     assert (r25["valeur"], r25["provisoire"]) == ("8", "oui")
     assert r25["statut"].lower().replace(" ", "_").startswith("en_bonne_voie")
+
+
+# ---------------------------------------------------------------- §6 pages
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def test_every_page_showing_a_provisional_year_says_so(run):
+    """Read as the steering committee does, in an offline Chromium: a page that shows 2025
+    (a provisional year here) must label it provisional somewhere on the page."""
+    from playwright.sync_api import sync_playwright
+
+    site = run[0] / "publish" / "tableaux-de-bord"
+    pages = sorted(site.rglob("*.html"))
+    assert pages
+    unlabelled = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
+        )
+        for path in pages:
+            page.goto(path.as_uri(), wait_until="load")
+            text = page.inner_text("body")
+            if "2025" in text and "provisoire" not in text.lower():
+                unlabelled.append(str(path.relative_to(site)))
+        browser.close()
+    assert not unlabelled, unlabelled
