@@ -31,7 +31,7 @@ from indicators.compute import compute_indicators  # noqa: E402
 from pipelines.ingest.domains import codes_of  # noqa: E402
 from pipelines.warehouse import migrate  # noqa: E402
 
-OUT_DIR = Path("/tmp/bench_ind")
+OUT_DIR = Path("/tmp/bench_ind")  # --dossier to use another one
 START = date(2024, 1, 1)
 LAST_DAY = date(2027, 12, 31)  # data run over four years of a 2024-2030 contract
 PARTNER_OF_ACTION = ["P01", "P01", "P02", "P02", "P03", "P03", "P04", "P05", "P06", "P06"]
@@ -40,6 +40,8 @@ QPV = {"QN01401M": 4200, "QN01402M": 6100, "QN01403M": 2800, "QN01404M": 7500}
 MOTIFS = list(codes_of("motif_sortie"))
 NIVEAUX = list(codes_of("niveau_formation"))
 FINANCEURS = list(codes_of("financeur"))
+FREINS = list(codes_of("freins"))
+PRESCRIPTEURS = list(codes_of("prescripteur"))
 
 
 def _days(d: date) -> int:
@@ -66,6 +68,19 @@ def write_reference(con: duckdb.DuckDBPyConnection) -> None:
         "INSERT INTO ref.cibles VALUES ('taux_sorties_positives', 'contrat', 'CV-BENCH', "
         "2024, 30, 2030, 45, 'hausse')"
     )
+
+
+def _freins(rng: np.random.Generator, n: int) -> pl.Series:
+    """0 (40 %), 1 (40 %) or 2 (20 %) distinct barriers joined by ';', as ingestion stores them."""
+    codes = np.array(FREINS)
+    i = rng.integers(0, len(codes), n)
+    j = (i + rng.integers(1, len(codes), n)) % len(codes)  # another barrier
+    k = rng.choice(np.array([0, 1, 2]), n, p=[0.4, 0.4, 0.2])
+    two = np.char.add(np.char.add(codes[i], ";"), codes[j])
+    one_or_two = pl.Series(np.where(k == 1, codes[i], two).astype(str))
+    return pl.select(
+        freins=pl.when(pl.Series(k) == 0).then(None).otherwise(pl.lit(one_or_two))
+    ).to_series()
 
 
 def generate_staging(
@@ -115,6 +130,13 @@ def generate_staging(
             "inscrit_france_travail": rng.random(n_enr) < 0.6,
             "code_partenaire": partner_codes[action],
             "report_order": rng.integers(1, 9, n_enr),
+            # (v2) 0 to 2 barriers (40 % none), a referrer for 80 % of enrolments
+            "freins": _freins(rng, n_enr),
+            "prescripteur": pl.select(
+                pl.when(pl.Series(rng.random(n_enr) < 0.8))
+                .then(pl.lit(pl.Series(rng.choice(np.array(PRESCRIPTEURS), n_enr).astype(str))))
+                .otherwise(None)
+            ).to_series(),
         }
     ).unique(["id_participant", "code_action", "date_entree"], keep="first")
     enr = enr.with_columns(
@@ -126,7 +148,8 @@ def generate_staging(
         """INSERT INTO staging.participants
            SELECT 'bench', row_number() OVER (), id_participant, code_action, date_entree,
                   date_sortie, motif_sortie, sexe, annee_naissance, code_qpv, niveau_formation,
-                  inscrit_france_travail, NULL, NULL, code_partenaire, '2027', 0, report_order
+                  inscrit_france_travail, freins, prescripteur, code_partenaire, '2027', 0,
+                  report_order
            FROM bench_participants"""
     )
     con.unregister("bench_participants")
@@ -229,10 +252,12 @@ def main() -> None:
     parser.add_argument("--seances", type=int, default=20_000_000)
     parser.add_argument("--echantillon", type=int, default=50_000)
     parser.add_argument("--sans-pandas", action="store_true", help="skip the full-scale pandas run")
+    parser.add_argument("--dossier", type=Path, default=OUT_DIR, help="where the data are cached")
     args = parser.parse_args()
     ref = _pandas_reference()
+    out_dir = args.dossier
 
-    con = prepare_db(OUT_DIR / f"bench_{args.personnes}.duckdb", args.personnes, args.seances)
+    con = prepare_db(out_dir / f"bench_{args.personnes}.duckdb", args.personnes, args.seances)
     counts = {
         t: con.execute(f"SELECT count(*) FROM staging.{t}").fetchall()[0][0]
         for t in ("participants", "seances", "financements")
@@ -263,7 +288,7 @@ def main() -> None:
     con.close()
 
     small = prepare_db(
-        OUT_DIR / f"bench_{args.echantillon}.duckdb", args.echantillon, args.echantillon * 20
+        out_dir / f"bench_{args.echantillon}.duckdb", args.echantillon, args.echantillon * 20
     )
     compute_indicators(small)
     print(f"sample of {args.echantillon} people: {ref.compare(small, ref.compute(small))}")

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dashboards.site import build_site  # noqa: E402
-from indicators.registry import INDICATEURS, MODALITES  # noqa: E402
+from indicators.registry import INDICATEURS, MODALITES, VENTILATION_PERIMETRES  # noqa: E402
 from pipelines.warehouse import migrate  # noqa: E402
 
 OUT = Path("/tmp/bench_publish")
@@ -55,8 +55,8 @@ WITH grid AS (
     FROM bench_ind i
     JOIN bench_scopes s ON list_contains(i.perimetres, s.type)
     CROSS JOIN bench_periods p
-    JOIN bench_mods m ON m.ventilation = 'ensemble'
-        OR (s.type = 'contrat' AND list_contains(i.ventilations, m.ventilation))
+    JOIN bench_mods m
+        ON list_contains(i.ventilations, m.ventilation) AND list_contains(m.types, s.type)
 )
 SELECT code AS code_indicateur, libelle, unite, periode, type AS perimetre_type,
        scope AS perimetre_code, scope_libelle AS perimetre_libelle, ventilation, modalite,
@@ -138,9 +138,12 @@ def make_warehouse(path: Path, n_actions: int, n_partners: int, n_piliers: int, 
     periods = [str(y) for y in range(FIRST_YEAR, last + 1)] + ["cumul"]
     con.execute("CREATE TEMP TABLE bench_periods AS SELECT unnest(?::VARCHAR[]) AS periode",
                 [periods])  # fmt: skip
-    con.execute("CREATE TEMP TABLE bench_mods (ventilation VARCHAR, modalite VARCHAR)")
-    con.executemany("INSERT INTO bench_mods VALUES (?, ?)",
-                    [(v, m) for v, mods in MODALITES.items() for m in mods])  # fmt: skip
+    con.execute(
+        "CREATE TEMP TABLE bench_mods (ventilation VARCHAR, modalite VARCHAR, types VARCHAR[])"
+    )
+    con.executemany("INSERT INTO bench_mods VALUES (?, ?, ?)",
+                    [(v, m, list(VENTILATION_PERIMETRES[v]))
+                     for v, mods in MODALITES.items() for m in mods])  # fmt: skip
     con.execute(PUBLISHED, [str(last), datetime(last + 1, 1, 15, 9, 0)])
     con.execute(
         """CREATE OR REPLACE TABLE marts.cibles_suivi AS

@@ -37,6 +37,11 @@ NAV = (
     Page("Synthèse", "index.html"),
     Scopes("contrat", "Contrat : tous les indicateurs", menu=False),
     *(Scopes(t) for t in SCOPE_TYPES),
+    # (v2) analyses across actions, residents, publics and funders (dashboards/equity.py)
+    Page("Comparaison des actions", "comparaison.html"),
+    Page("QPV et hors QPV", "qpv.html"),
+    Page("Publics et freins", "publics.html"),
+    Page("Financeurs", "financeurs.html"),
     Page("Téléchargements", "telechargements.html"),
     Page("Méthodologie", "methodologie.html"),
     Page("Rapports de validation", REPORTS),

@@ -15,6 +15,7 @@ import duckdb
 import plotly
 
 from dashboards import data as site_data
+from dashboards.equity import equity_pages
 from dashboards.pages import (
     Page,
     SiteContext,
@@ -41,7 +42,7 @@ def _write_assets(build: Path) -> None:
     assets.mkdir(parents=True)
     # Written at every build: an old plotly.min.js is never left behind.
     shutil.copyfile(PLOTLY_JS, assets / "plotly.min.js")
-    for name in ("site.css", "plotly-locale-fr.js"):
+    for name in ("site.css", "plotly-locale-fr.js", "comparaison.js"):
         shutil.copyfile(ASSETS / name, assets / name)
 
 
@@ -71,6 +72,7 @@ def render_pages(
     pages = [index_page(ctx)]
     for t in ("contrat", *site_data.SCOPE_TYPES):
         pages += [scope_page(ctx, s) for s in ctx.data.scopes[t]]
+    pages += equity_pages(ctx, downloads)
     pages += [downloads_page(ctx, downloads), methodology_page(ctx)]
     return pages
 

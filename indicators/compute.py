@@ -20,7 +20,7 @@ from time import perf_counter
 import duckdb
 import polars as pl
 
-from indicators.registry import INDICATEURS, MODALITES
+from indicators.registry import INDICATEURS, MODALITES, VENTILATION_PERIMETRES
 
 SQL_DIR = Path(__file__).parent / "sql"
 FINAL_FROM = 90  # numbered files from this prefix on run after the indicator files
@@ -65,13 +65,13 @@ def sql_files() -> list[Path]:
 def catalogue_rows() -> list[tuple]:
     """One row per indicator x scope type x breakdown modality the grid must hold.
 
-    Breakdowns beyond 'ensemble' exist only at contract scope (data contract section 4).
+    A breakdown exists at the scope types of VENTILATION_PERIMETRES (data contract section 4).
     """
     rows = []
     for ind in INDICATEURS:
         for perimetre_type in ind.perimetres:
             for ventilation in ind.ventilations:
-                if ventilation != "ensemble" and perimetre_type != "contrat":
+                if perimetre_type not in VENTILATION_PERIMETRES[ventilation]:
                     continue
                 for modalite in MODALITES[ventilation]:
                     rows.append(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from pipelines.ingest.domains import codes_of
+
 ALL_SCOPES = ("contrat", "pilier", "partenaire", "action", "qpv")
 NO_QPV = ("contrat", "pilier", "partenaire", "action")
 
@@ -26,7 +28,9 @@ class Cellule:
     """A count an indicator's row rests on: which column holds it and which cell it is.
     Cells are shared between indicators by `measure` (see pipelines/publish/secret.py)."""
 
-    source: str  # valeur | numerateur | denominateur | complement (denominateur − numerateur)
+    # valeur | numerateur | denominateur | complement (denominateur − numerateur) |
+    # personnes (v2: people behind a rate over sessions, see pipelines/publish/secret.py)
+    source: str
     measure: str
     ventilation: str | None = None  # None: the row's own breakdown
     modalite: str | None = None
@@ -50,7 +54,8 @@ class Indicateur:
     numerateur: str  # French description of the numerator
     denominateur: str  # French description of the denominator ('' for counts)
     perimetres: tuple[str, ...]
-    ventilations: tuple[str, ...] = ("ensemble",)  # plus sexe / tranche_age at contrat scope
+    # breakdowns; those beyond 'ensemble' exist at the scopes of VENTILATION_PERIMETRES
+    ventilations: tuple[str, ...] = ("ensemble",)
     sql: str = ""  # file under indicators/sql/ that computes it
     # which kind of count the confidentiality rule checks: personnes | sorties | seances | none
     secret_base: str = "personnes"
@@ -94,7 +99,7 @@ _DECLARED: tuple[Indicateur, ...] = (
         "personnes distinctes",
         "",
         ALL_SCOPES,
-        ("ensemble", "sexe", "tranche_age"),
+        ("ensemble", "sexe", "tranche_age", "residence", "niveau_formation", "frein"),
         sql="beneficiaires.sql",
     ),
     Indicateur(
@@ -105,6 +110,7 @@ _DECLARED: tuple[Indicateur, ...] = (
         "personnes distinctes entrées",
         "",
         ALL_SCOPES,
+        ("ensemble", "prescripteur"),
         sql="beneficiaires.sql",
     ),
     _share(
@@ -166,6 +172,7 @@ _DECLARED: tuple[Indicateur, ...] = (
         "séances avec présence",
         "séances programmées",
         NO_QPV,
+        ("ensemble", "residence"),
         sql="assiduite.sql",
         secret_base="seances",
     ),
@@ -189,6 +196,7 @@ _DECLARED: tuple[Indicateur, ...] = (
         "sorties pour abandon",
         "sorties",
         NO_QPV,
+        ("ensemble", "residence"),
         sql="sorties.sql",
         secret_base="sorties",
     ),
@@ -201,7 +209,7 @@ _DECLARED: tuple[Indicateur, ...] = (
         "sorties positives",
         "sorties",
         NO_QPV,
-        ("ensemble", "sexe", "tranche_age"),
+        ("ensemble", "sexe", "tranche_age", "residence", "niveau_formation"),
         sql="sorties.sql",
         secret_base="sorties",
     ),
@@ -213,6 +221,7 @@ _DECLARED: tuple[Indicateur, ...] = (
         "sorties en emploi durable",
         "sorties",
         NO_QPV,
+        ("ensemble", "residence"),
         sql="sorties.sql",
         secret_base="sorties",
     ),
@@ -224,6 +233,7 @@ _DECLARED: tuple[Indicateur, ...] = (
         "montants accordés",
         "",
         NO_QPV,
+        ("ensemble", "financeur"),
         sql="financements.sql",
         secret_base="none",
     ),
@@ -236,6 +246,21 @@ _DECLARED: tuple[Indicateur, ...] = (
         "financement total",
         NO_QPV,
         sql="financements.sql",
+        secret_base="none",
+    ),
+    # (v2) agreements counted, not euros (the Quartiers 2030 target); conventions.sql
+    Indicateur(
+        "part_conventions_pluriannuelles",
+        "Part des conventions pluriannuelles (CPO), en nombre",
+        "Part des conventions de financement ayant une ligne dont l'année budgétaire tombe "
+        "dans la période qui sont des conventions pluriannuelles d'objectifs. Une "
+        "convention est identifiée par (action, financeur, type de convention, date de "
+        "début) : une CPO reprise chaque année compte une fois dans le cumul.",
+        "pourcentage",
+        "conventions pluriannuelles (CPO)",
+        "conventions de financement",
+        NO_QPV,
+        sql="conventions.sql",
         secret_base="none",
     ),
     Indicateur(
@@ -316,7 +341,8 @@ CHARTS = {
     "taux_sorties_positives": "parcours", "taux_emploi_durable": "parcours",
     "sorties": "sorties",
     "financement_total": "financement",
-    "part_pluriannuel": "structure", "part_credits_specifiques": "structure",
+    "part_pluriannuel": "structure", "part_conventions_pluriannuelles": "structure",
+    "part_credits_specifiques": "structure",
     "part_premier_financeur": "structure", "part_financement_securise_n1": "structure",
     "cout_par_beneficiaire": "couts", "cout_par_sortie_positive": "couts",
 }  # fmt: skip
@@ -354,7 +380,12 @@ SECRET_CELLS: dict[str, tuple[Cellule, ...]] = {
     ),
     # the denominator is the QPV population: public, never secret
     "taux_couverture_qpv": (Cellule("numerateur", "personnes_qpv"),),
-    "taux_assiduite": _rate("seances_presentes", "seances_programmees", "seances_non_suivies"),
+    # (v2) also the distinct people behind the sessions (source 'personnes': the column
+    # PEOPLE_COLUMN of pipelines/publish/secret.py, from marts.assiduite_personnes)
+    "taux_assiduite": (
+        *_rate("seances_presentes", "seances_programmees", "seances_non_suivies"),
+        Cellule("personnes", "personnes_seances"),
+    ),
     "sorties": (Cellule("valeur", "sorties"),),
     "taux_abandon": _rate("sorties_abandon", "sorties", "sorties_hors_abandon"),
     "taux_sorties_positives": _rate("sorties_positives", "sorties", "sorties_non_positives"),
@@ -364,6 +395,7 @@ SECRET_CELLS: dict[str, tuple[Cellule, ...]] = {
     # funding amounts are never secret
     "financement_total": (),
     "part_pluriannuel": (),
+    "part_conventions_pluriannuelles": (),  # agreements are no people (contract section 5)
     "part_credits_specifiques": (),
     "part_premier_financeur": (),
     "part_financement_securise_n1": (),
@@ -377,11 +409,89 @@ INDICATEURS: tuple[Indicateur, ...] = tuple(
 )
 BY_CODE = {i.code: i for i in INDICATEURS}
 
-# Breakdowns beyond 'ensemble' exist only at contract scope (contract section 4).
 MODALITES = {
     "ensemble": ("ensemble",),
     "sexe": ("F", "H"),
     "tranche_age": ("moins_26", "26_49", "50_plus"),
+    # (v2) breakdowns of data contract section 4
+    "residence": ("qpv", "hors_qpv"),
+    "niveau_formation": codes_of("niveau_formation"),
+    "frein": (*codes_of("freins"), "aucun"),  # aucun: no barrier given
+    "prescripteur": (*codes_of("prescripteur"), "non_renseigne"),
+    "financeur": codes_of("financeur"),
+}
+
+# Scope types where each breakdown exists (data contract section 4).
+VENTILATION_PERIMETRES: dict[str, tuple[str, ...]] = {
+    "ensemble": ALL_SCOPES,
+    "sexe": ("contrat",),
+    "tranche_age": ("contrat",),
+    "residence": ("contrat", "pilier"),
+    "niveau_formation": ("contrat",),
+    "frein": ("contrat",),
+    "prescripteur": ("contrat",),
+    "financeur": NO_QPV,
+}
+
+# A person with two barriers counts under both: frein modalities are not a partition of
+# 'ensemble' (confidentiality must not treat them as a sum).
+NON_ADDITIVES = frozenset({"frein"})
+
+VENTILATION_LIBELLES = {
+    "ensemble": "Ensemble",
+    "sexe": "Sexe",
+    "tranche_age": "Tranche d'âge",
+    "residence": "Lieu de résidence",
+    "niveau_formation": "Niveau de formation",
+    "frein": "Frein déclaré",
+    "prescripteur": "Prescripteur",
+    "financeur": "Financeur",
+}
+
+# French label of every modality, keyed by (ventilation, modalite).
+MODALITE_LIBELLES: dict[tuple[str, str], str] = {
+    ("ensemble", "ensemble"): "Ensemble",
+    ("sexe", "F"): "Femmes",
+    ("sexe", "H"): "Hommes",
+    ("tranche_age", "moins_26"): "Moins de 26 ans",
+    ("tranche_age", "26_49"): "26 à 49 ans",
+    ("tranche_age", "50_plus"): "50 ans et plus",
+    ("residence", "qpv"): "Résidents d'un QPV",
+    ("residence", "hors_qpv"): "Hors QPV",
+    ("niveau_formation", "sans_diplome"): "Sans diplôme",
+    ("niveau_formation", "cap_bep"): "CAP ou BEP",
+    ("niveau_formation", "bac"): "Baccalauréat",
+    ("niveau_formation", "bac_plus_2"): "Bac + 2",
+    ("niveau_formation", "bac_plus_3_et_plus"): "Bac + 3 et plus",
+    ("frein", "langue"): "Langue",
+    ("frein", "mobilite"): "Mobilité",
+    ("frein", "financier"): "Difficultés financières",
+    ("frein", "sante"): "Santé",
+    ("frein", "numerique"): "Numérique",
+    ("frein", "administratif"): "Démarches administratives",
+    ("frein", "garde_enfants"): "Garde d'enfants",
+    ("frein", "logement"): "Logement",
+    ("frein", "qualification"): "Qualification",
+    ("frein", "aucun"): "Aucun frein déclaré",
+    ("prescripteur", "france_travail"): "France Travail",
+    ("prescripteur", "mission_locale"): "Mission locale",
+    ("prescripteur", "ccas"): "CCAS",
+    ("prescripteur", "plie"): "PLIE",
+    ("prescripteur", "spontane"): "Candidature spontanée",
+    ("prescripteur", "autre"): "Autre prescripteur",
+    ("prescripteur", "non_renseigne"): "Non renseigné",
+    ("financeur", "etat_bop147"): "État – crédits spécifiques (BOP 147)",
+    ("financeur", "etat_droit_commun"): "État – droit commun",
+    ("financeur", "region"): "Région",
+    ("financeur", "departement"): "Département",
+    ("financeur", "epci"): "Intercommunalité (EPCI)",
+    ("financeur", "commune"): "Commune",
+    ("financeur", "caf"): "CAF",
+    ("financeur", "fse"): "Fonds social européen (FSE)",
+    ("financeur", "bailleur"): "Bailleur social",
+    ("financeur", "france_travail"): "France Travail",
+    ("financeur", "prive"): "Financeur privé",
+    ("financeur", "autre"): "Autre financeur",
 }
 
 STATUTS = {

@@ -15,6 +15,7 @@ WITH inscriptions AS (
         p.code_qpv,
         q.code_qpv IS NOT NULL AS reside_qpv,
         p.niveau_formation IN ('sans_diplome', 'cap_bep') AS infra_bac,
+        p.niveau_formation, p.freins, p.prescripteur,
         NOT p.inscrit_france_travail AS non_inscrit_ft,
         row_number() OVER (
             ORDER BY p.date_entree, p.report_order, p.code_action DESC

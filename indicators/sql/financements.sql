@@ -4,6 +4,7 @@
 -- part_premier_financeur: each financeur is summed over the whole scope first, then the
 -- largest sum is taken. part_financement_securise_n1: lines whose date_fin is on or after
 -- 31 December of (the period's last year + 1). Sums are exact decimals, cast at the end.
+-- (v2) financement_total is also broken down by financeur at every funding scope.
 INSERT INTO ind_valeurs
 WITH par_financeur AS (
     SELECT per.periode, ap.perimetre_type, ap.perimetre_code, f.financeur,
@@ -31,6 +32,10 @@ par_perimetre AS (
 SELECT 'financement_total', periode, perimetre_type, perimetre_code, 'ensemble', 'ensemble',
     total, NULL
 FROM par_perimetre
+UNION ALL
+SELECT 'financement_total', periode, perimetre_type, perimetre_code, 'financeur', financeur,
+    CAST(montant AS DOUBLE), NULL
+FROM par_financeur
 UNION ALL
 SELECT code_indicateur, periode, perimetre_type, perimetre_code, 'ensemble', 'ensemble',
     numerateur, total

@@ -28,6 +28,14 @@ exact sums ("groups": total = sum of parts):
   the hierarchy: actions -> their partner, actions -> their pilier, partners -> contract,
   piliers -> contract, and years -> cumul (exact when the contract starts on 1 January,
   otherwise kept as if exact, which only protects more).
+(v2) Additive breakdowns residence, niveau_formation and prescripteur are groups like sexe
+(people by residence are the numerator / complement cells of part_residents_qpv; the
+infra-bac numerator and complement are sums of education-level cells); exits and sessions
+by residence also add up from piliers to the contract; sessions with no enrolment have no
+residence, the sum is kept as if exact (protects more). frein is not a partition (one
+person, several barriers): its cells are only primary. financeur rows are euros. A
+taux_assiduite row whose sessions rest on 1..seuil-1 distinct people (column
+PEOPLE_COLUMN, from marts.assiduite_personnes) has all its counts made primary secret.
 Unique people counts are NOT additive across actions, partners or piliers (one person
 may follow several actions) nor across years, so they are not part of that hierarchy.
 Rule on each group: secret cells are 0 or at least 2 (never exactly one), and when the
@@ -52,7 +60,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from indicators.registry import BY_CODE, INDICATEURS, MODALITES, Cellule
+from indicators.registry import BY_CODE, INDICATEURS, MODALITES, NON_ADDITIVES, Cellule
 from pipelines.publish.recompute import fixed_unknowns
 from pipelines.settings import DEFAULT_SEUIL_SECRET
 
@@ -64,17 +72,22 @@ RULES_FR = (
     f"seuil du contrat moins un (seuil de {DEFAULT_SEUIL_SECRET} par défaut : effectifs de 1 "
     f"à {DEFAULT_SEUIL_SECRET - 1}) : l'effectif "
     "lui-même ; pour une part ou un taux, son numérateur, son dénominateur ou leur "
-    "différence ; pour un coût, son dénominateur (secret primaire). Les montants de "
-    "financement et les populations des quartiers prioritaires ne sont jamais secrets."
+    "différence ; pour un coût, son dénominateur (secret primaire). Un taux d'assiduité "
+    "est aussi secret lorsque ses séances concernent de 1 à seuil moins un personnes "
+    "distinctes, même si elles sont nombreuses. Les montants de financement, les "
+    "conventions de financement et les populations des quartiers prioritaires ne sont "
+    "jamais secrets."
     "\n\n"
     "D'autres valeurs sont ensuite masquées (secret secondaire) pour qu'aucune valeur "
     "secrète ne puisse être retrouvée par différence à partir des totaux publiés : "
-    "ventilations par sexe et par tranche d'âge, bénéficiaires par quartier prioritaire, "
+    "ventilations par sexe, par tranche d'âge, par lieu de résidence (QPV ou hors QPV), "
+    "par niveau de formation et par prescripteur, bénéficiaires par quartier prioritaire, "
     "sorties et séances additionnées des actions à leur partenaire et à leur pilier puis "
     "au contrat, et des années au cumul. Dans chacune de ces sommes, on masque soit aucune "
     "valeur, soit au moins deux, dont le total masqué atteint le seuil. Les bénéficiaires "
     "uniques ne s'additionnent pas d'une action à l'autre (une personne peut suivre "
-    "plusieurs actions) : ils ne forment pas de telles sommes."
+    "plusieurs actions) : ils ne forment pas de telles sommes ; de même, une personne "
+    "pouvant déclarer plusieurs freins, la ventilation par frein n'est pas une somme."
 )
 
 CELL_KEY = ("measure", "periode", "perimetre_type", "perimetre_code", "ventilation", "modalite")
@@ -90,6 +103,21 @@ QUANTITIES: dict[str, tuple[Q, ...]] = {
 
 # Counted per enrolment or per session row: they add up over actions and years.
 ADDITIVE_PREFIXES = ("sorties", "seances")
+
+# (v2) Optional column of the input: distinct people behind a taux_assiduite row's sessions
+# (marts.assiduite_personnes). When 1..seuil-1, every count of that row is primary secret.
+PEOPLE_COLUMN = "personnes_seances"
+
+# (v2) Beneficiaries by residence are the numerator and complement of part_residents_qpv at
+# the same scope: one cell each, so that hiding one hides the other.
+_RESIDENCE_ALIAS = {"qpv": "personnes_qpv", "hors_qpv": "personnes_hors_qpv"}
+
+# (v2) Sub-sums of the education-level breakdown (contract scope): part_infra_bac's
+# numerator and complement are sums of niveau_formation cells.
+NIVEAU_SUBTOTALS = {
+    "personnes_infra_bac": ("sans_diplome", "cap_bep"),
+    "personnes_bac_et_plus": ("bac", "bac_plus_2", "bac_plus_3_et_plus"),
+}
 
 
 def quantities_of(code: str) -> tuple[Q, ...]:
@@ -146,21 +174,37 @@ def _occurrences(df: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("numerateur"))
         .when(pl.col("source") == "denominateur")
         .then(pl.col("denominateur"))
+        .when(pl.col("source") == "personnes")
+        .then(pl.col(PEOPLE_COLUMN))
         .otherwise(pl.col("denominateur") - pl.col("numerateur"))
     )
+    if PEOPLE_COLUMN not in df.columns:
+        df = df.with_columns(pl.lit(None, pl.Float64).alias(PEOPLE_COLUMN))
     # At a qpv scope every beneficiary is a resident of that QPV: same cell.
     measure = (
         pl.when((pl.col("perimetre_type") == "qpv") & (pl.col("measure") == "personnes_qpv"))
         .then(pl.lit("personnes"))
         .otherwise(pl.col("measure"))
     )
+    # (v2) beneficiaries by residence = part_residents_qpv's numerator / complement
+    by_residence = (pl.col("measure") == "personnes") & (pl.col("ventilation") == "residence")
+    measure = (
+        pl.when(by_residence)
+        .then(pl.col("modalite").replace_strict(_RESIDENCE_ALIAS, default=None))
+        .otherwise(measure)
+    )
+    ensemble = pl.when(by_residence).then(pl.lit("ensemble"))
     return (
         df.join(spec, on="code_indicateur", how="inner")
         .with_columns(
             value=value.cast(pl.Float64).fill_nan(None),
-            measure=measure,
             ventilation=pl.coalesce("q_vent", "ventilation"),
             modalite=pl.coalesce("q_mod", "modalite"),
+        )
+        .with_columns(
+            measure=measure,
+            ventilation=ensemble.otherwise(pl.col("ventilation")),
+            modalite=ensemble.otherwise(pl.col("modalite")),
         )
         .filter(pl.col("value").is_not_null())
         .select("_row", "source", cell=_cell_id(), value="value")
@@ -202,13 +246,22 @@ def _members(df: pl.DataFrame, occ: pl.DataFrame, cells: pl.DataFrame, h: Hierar
     )
 
     # breakdowns: ensemble = sum of the modalites of a ventilation (sexe, tranche_age)
+    # (frein is not a partition: a person with two barriers counts under both)
     mods = pl.DataFrame(
-        [(v, m) for v, ms in MODALITES.items() if v != "ensemble" for m in ms],
+        [
+            (v, m)
+            for v, ms in MODALITES.items()
+            if v != "ensemble" and v not in NON_ADDITIVES
+            for m in ms
+        ],
         schema=["ventilation", "modalite"],
         orient="row",
     )
     bd = (
-        cells_k.filter(pl.col("ventilation") != "ensemble")
+        cells_k.filter(
+            (pl.col("ventilation") != "ensemble")
+            & ~pl.col("ventilation").is_in(list(NON_ADDITIVES))
+        )
         .select(CELL_KEY[:-1])
         .unique()
         .with_columns(eq=pl.lit("b") + pl.concat_str(CELL_KEY[:-1], separator=_SEP))
@@ -221,6 +274,8 @@ def _members(df: pl.DataFrame, occ: pl.DataFrame, cells: pl.DataFrame, h: Hierar
             "eq", role=pl.lit("total"), cell=_cell_id()
         )
     )
+
+    groups += _niveau_subtotals(cells_k)
 
     periodes = pl.DataFrame({"periode": df["periode"].unique().sort()})
     contrats = df.filter(pl.col("perimetre_type") == "contrat")["perimetre_code"].unique()
@@ -270,6 +325,40 @@ def _members(df: pl.DataFrame, occ: pl.DataFrame, cells: pl.DataFrame, h: Hierar
             )
         )
 
+    # (v2) exits and sessions by residence: piliers -> contrat
+    by_pilier = cells_k.filter(
+        (pl.col("perimetre_type") == "pilier")
+        & (pl.col("ventilation") != "ensemble")
+        & _is_additive()
+    )
+    piliers = links.filter((pl.col("child_t") == "pilier") & (pl.col("parent_t") == "contrat"))
+    if by_pilier.height and piliers.height:
+        keys = by_pilier.select("measure", "periode", "ventilation", "modalite").unique()
+        grid = keys.join(piliers.select("child", "parent"), how="cross")
+        eq = pl.concat_str(
+            [pl.lit("r"), "measure", "periode", "ventilation", "modalite", "parent"], separator=_SEP
+        )
+        groups.append(
+            grid.select(
+                eq=eq,
+                role=pl.lit("part"),
+                cell=pl.concat_str(
+                    ["measure", "periode", pl.lit("pilier"), "child", "ventilation", "modalite"],
+                    separator=_SEP,
+                ),
+            )
+        )
+        groups.append(
+            grid.select(
+                eq=eq,
+                role=pl.lit("total"),
+                cell=pl.concat_str(
+                    ["measure", "periode", pl.lit("contrat"), "parent", "ventilation", "modalite"],
+                    separator=_SEP,
+                ),
+            )
+        )
+
     # exits and sessions: years -> cumul
     years = periodes.filter(pl.col("periode").str.contains(r"^\d{4}$"))
     cumul = cells_k.filter((pl.col("periode") == "cumul") & _is_additive()).with_columns(
@@ -283,6 +372,32 @@ def _members(df: pl.DataFrame, occ: pl.DataFrame, cells: pl.DataFrame, h: Hierar
             .select("eq", role=pl.lit("part"), cell=_cell_id())
         )
     return pl.concat(groups, how="vertical").unique()
+
+
+def _niveau_subtotals(cells_k: pl.DataFrame) -> list[pl.DataFrame]:
+    """(v2) part_infra_bac's numerator and complement = sums of education-level cells."""
+    where = (
+        cells_k.filter(
+            (pl.col("measure") == "personnes") & (pl.col("ventilation") == "niveau_formation")
+        )
+        .select("periode", "perimetre_type", "perimetre_code")
+        .unique()
+    )
+    groups = []
+    for subtotal, parts in NIVEAU_SUBTOTALS.items():
+        eq = pl.concat_str(
+            [pl.lit("n" + subtotal), "periode", "perimetre_type", "perimetre_code"], separator=_SEP
+        )
+        total = where.with_columns(
+            measure=pl.lit(subtotal), ventilation=pl.lit("ensemble"), modalite=pl.lit("ensemble")
+        )
+        groups.append(total.select(eq=eq, role=pl.lit("total"), cell=_cell_id()))
+        members = where.join(pl.DataFrame({"modalite": list(parts)}), how="cross")
+        members = members.with_columns(
+            measure=pl.lit("personnes"), ventilation=pl.lit("niveau_formation")
+        )
+        groups.append(members.select(eq=eq, role=pl.lit("part"), cell=_cell_id()))
+    return groups
 
 
 def _hierarchy_links(df: pl.DataFrame, contrats: list[str], h: Hierarchy) -> pl.DataFrame:
@@ -407,6 +522,16 @@ def _components(groups: list[list[str]]) -> dict[str, int]:
     return {c: roots.setdefault(find(c), len(roots)) for c in list(parent)}
 
 
+def _people_behind_sessions(occ: pl.DataFrame, cells: pl.DataFrame) -> pl.DataFrame:
+    """(v2) A rate over sessions resting on 1..seuil-1 people: all its counts are primary
+    secret, so that the usual sums cannot give them back."""
+    people = occ.filter(pl.col("source") == "personnes")
+    rows = people.join(cells.filter("primary").select("cell"), on="cell").select("_row")
+    forced = occ.join(rows, on="_row").select("cell").unique()
+    hit = pl.col("cell").is_in(forced["cell"].implode())
+    return cells.with_columns(primary=pl.col("primary") | hit, secret=pl.col("secret") | hit)
+
+
 def apply_confidentiality(
     df: pl.DataFrame, seuil: int, hierarchy: Hierarchy | None = None
 ) -> pl.DataFrame:
@@ -432,6 +557,7 @@ def apply_confidentiality(
         ],
         how="vertical",
     ).with_columns(secret=pl.col("primary"))
+    cells = _people_behind_sessions(occ, cells)
     while True:
         cells = _group_rule(cells, members, seuil)
         extra = _solvable_primary(cells, members, occ, _hidden_rows(occ, cells))

@@ -18,7 +18,12 @@ import polars as pl
 import xlsxwriter
 
 from indicators.registry import INDICATEURS, STATUTS
-from pipelines.publish.secret import RULES_FR, Hierarchy, apply_confidentiality
+from pipelines.publish.secret import (
+    PEOPLE_COLUMN,
+    RULES_FR,
+    Hierarchy,
+    apply_confidentiality,
+)
 from pipelines.safe_text import neutralise, neutralise_frame
 from pipelines.settings import DEFAULT_SEUIL_SECRET
 
@@ -71,8 +76,10 @@ COLUMNS_FR = {
     "perimetre_type": "contrat, pilier, partenaire, action ou qpv",
     "perimetre_code": "code du périmètre",
     "perimetre_libelle": "nom du périmètre",
-    "ventilation": "ensemble, sexe ou tranche_age (ventilations au périmètre du contrat)",
-    "modalite": "ensemble, F, H, moins_26, 26_49 ou 50_plus",
+    "ventilation": "ensemble, sexe, tranche_age, residence, niveau_formation, frein, "
+    "prescripteur ou financeur (libellés et périmètres : modalites.csv, definitions.csv)",
+    "modalite": "modalité de la ventilation (libellés : modalites.csv) ; une personne peut "
+    "déclarer plusieurs freins : la ventilation par frein ne s'additionne pas",
     "valeur": "valeur de l'indicateur ; « s » : secret statistique ; vide : non définie "
     "(dénominateur nul)",
     "numerateur": "numérateur (pour un effectif ou un montant : la valeur elle-même)",
@@ -93,7 +100,15 @@ COLUMNS_FR = {
 
 def build_published_table(con) -> pl.DataFrame:
     """marts.indicateurs with confidentiality applied, labels, targets and vintage."""
-    indicateurs = con.sql("SELECT * FROM marts.indicateurs").pl()
+    indicateurs = con.sql(
+        f"""
+        SELECT i.*, CAST(p.personnes AS DOUBLE) AS {PEOPLE_COLUMN}
+        FROM marts.indicateurs AS i
+        LEFT JOIN marts.assiduite_personnes AS p
+            USING (code_indicateur, periode, perimetre_type, perimetre_code, ventilation,
+                   modalite)
+        """
+    ).pl()
     protected = apply_confidentiality(indicateurs, _seuil(con), Hierarchy.from_db(con))
     labels = pl.DataFrame(
         {
@@ -269,6 +284,14 @@ def export_tables(con, out_dir: Path) -> dict[str, Path]:
     written = {}
     for name, write in writers.items():
         written[name] = _atomic(out_dir / name, write)
+    # (v2) one extract per funder, and the French labels of every breakdown
+    from pipelines.publish.funders import FOLDER, export_funder_extracts, modalites_frame
+
+    written["modalites.csv"] = _atomic(
+        out_dir / "modalites.csv", lambda p: write_french_csv(modalites_frame(), p)
+    )
+    for name, path in export_funder_extracts(con, out_dir / FOLDER).items():
+        written[f"{FOLDER}/{name}"] = path
     return written
 
 

@@ -25,13 +25,32 @@ EXIT_SHARES = {"taux_abandon": "SA", "taux_emploi_durable": "SE", "taux_sorties_
 ADDITIVE = ("S", "SA", "SE", "SP", "N", "NP")  # per enrolment / per session: they add up
 
 
-def cells_of_row(code, per, ptype, pcode, mod, val, num, den):
+COMP = "complement:"
+# (v2) additive breakdowns of data contract section 4 (frein is not: a person may have two)
+NIVEAUX = ("sans_diplome", "cap_bep", "bac", "bac_plus_2", "bac_plus_3_et_plus")
+PRESCRIPTEURS = ("france_travail", "mission_locale", "ccas", "plie", "spontane", "autre",
+                 "non_renseigne")  # fmt: skip
+RESIDENCES = ("residence:qpv", "residence:hors_qpv")
+
+
+def _mod(vent, mod):
+    """Modality name of a cell: v1 names as they are, v2 ones prefixed by the breakdown."""
+    return mod if vent in ("ensemble", "sexe", "tranche_age") else f"{vent}:{mod}"
+
+
+def cells_of_row(code, per, ptype, pcode, vent, mod, val, num, den):
     """{cell: value} that one row shows."""
     scope = (per, ptype, pcode)
+    mod = _mod(vent, mod)
     if code == "beneficiaires_uniques":
+        # people by residence are the numerator / complement of part_residents_qpv
+        if mod == "residence:qpv":
+            return {("P", *scope, "residents"): val}
+        if mod == "residence:hors_qpv":
+            return {(COMP, "P", *scope, "residents"): val}
         return {("P", *scope, mod): val}
     if code == "nouveaux_entrants":
-        return {("E", *scope, "ensemble"): val}
+        return {("E", *scope, mod): val}
     if code in PEOPLE_SHARES:
         return {("P", *scope, PEOPLE_SHARES[code]): num, ("P", *scope, "ensemble"): den}
     if code == "taux_couverture_qpv":
@@ -46,19 +65,20 @@ def cells_of_row(code, per, ptype, pcode, mod, val, num, den):
     if code == "cout_par_sortie_positive":
         return {("SP", *scope, "ensemble"): den}
     if code == "taux_assiduite":
-        return {("NP", *scope, "ensemble"): num, ("N", *scope, "ensemble"): den}
+        return {("NP", *scope, mod): num, ("N", *scope, mod): den}
     return {}  # funding: never secret
 
 
 def groups(true: dict, actions: dict, periods: list[str]) -> list[tuple]:
     """(total, parts) sums that hold by definition; `actions`: code -> (partner, pilier)."""
     out = []
-    comp = "complement:"
+    comp = COMP
+    true = {k: v for k, v in true.items() if k[0] != COMP}  # complements are no totals
     for cell in list(true):
         kind, per, ptype, pcode, mod = cell
         if kind == "P" and mod in PEOPLE_SHARES.values():
             out.append((("P", per, ptype, pcode, "ensemble"), [cell, (comp, *cell)]))
-        if kind in ("SA", "SE", "SP", "NP") and mod == "ensemble":
+        if kind in ("SA", "SE", "SP", "NP"):
             base = "N" if kind == "NP" else "S"
             out.append(((base, per, ptype, pcode, mod), [cell, (comp, *cell)]))
     for per in periods:
@@ -68,10 +88,26 @@ def groups(true: dict, actions: dict, periods: list[str]) -> list[tuple]:
             for t in total:
                 out.append((t, [(kind, *t[1:4], m) for m in ("F", "H")]))
                 out.append((t, [(kind, *t[1:4], m) for m in ("moins_26", "26_49", "50_plus")]))
+                # (v2) education level at contract scope
+                out.append((t, [(kind, *t[1:4], f"niveau_formation:{m}") for m in NIVEAUX]))
+            if kind == "P":
+                for t in total:
+                    infra = [(kind, *t[1:4], f"niveau_formation:{m}") for m in NIVEAUX[:2]]
+                    rest = [(kind, *t[1:4], f"niveau_formation:{m}") for m in NIVEAUX[2:]]
+                    out.append(((kind, *t[1:4], "infra_bac"), infra))
+                    out.append(((comp, kind, *t[1:4], "infra_bac"), rest))
+        for t in [k for k in true if k[0] == "E" and k[1:3] == c and k[4] == "ensemble"]:
+            out.append((t, [("E", *t[1:4], f"prescripteur:{m}") for m in PRESCRIPTEURS]))
         res = [k for k in true if k[:3] == ("P", per, "contrat") and k[4] == "residents"]
         qpvs = [k for k in true if k[:3] == ("P", per, "qpv") and k[4] == "ensemble"]
         for r in res:
             out.append((r, qpvs))
+    # (v2) exits and sessions by residence: ensemble = qpv + hors_qpv (sessions with no
+    # enrolment have no residence: taken as exact, the strongest attack)
+    for kind, per, ptype, pcode, mod in [k for k in true if k[4] == "ensemble"]:
+        if kind in ("S", "SA", "SE", "SP", "N", "NP") and ptype in ("contrat", "pilier"):
+            out.append(((kind, per, ptype, pcode, mod), [(kind, per, ptype, pcode, m)
+                                                         for m in RESIDENCES]))  # fmt: skip
     by_partner, by_pilier = defaultdict(list), defaultdict(list)
     for code, (partner, pilier) in actions.items():
         by_partner[partner].append(code)
@@ -91,6 +127,14 @@ def groups(true: dict, actions: dict, periods: list[str]) -> list[tuple]:
                     (
                         (kind, per, "contrat", contract, "ensemble"),
                         [(kind, per, ptype, code, "ensemble") for code in members],
+                    )
+                )
+            # (v2) piliers -> contract by residence
+            for m in RESIDENCES:
+                out.append(
+                    (
+                        (kind, per, "contrat", contract, m),
+                        [(kind, per, "pilier", code, m) for code in by_pilier],
                     )
                 )
         years = [p for p in periods if p != "cumul"]

@@ -278,8 +278,13 @@ def test_full_grid(run):
     # 7 indicators on all scopes (84) + part_residents_qpv (10) + taux_couverture_qpv
     # (contrat + 2 qpv = 3) + 12 indicators on contrat/pilier/partenaire/action (120)
     # = 217, + sexe (2) and tranche_age (3) rows of beneficiaires_uniques and
-    # taux_sorties_positives at contract scope (10) = 227 per period, x 4 = 908.
-    assert q(con, "SELECT count(*) FROM marts.indicateurs") == [(908,)]
+    # taux_sorties_positives at contract scope (10) = 227 per period.
+    # (v2) + residence (2) at contract and 2 piliers for beneficiaires_uniques, taux_assiduite,
+    # taux_abandon, taux_sorties_positives, taux_emploi_durable (5 x 3 x 2 = 30),
+    # niveau_formation (5) of beneficiaires and positive exits (10), frein (10), prescripteur
+    # (7), financeur (12) of financement_total on 10 scopes (120), and
+    # part_conventions_pluriannuelles on 10 scopes (10) = 187 -> 414 per period, x 4 = 1656.
+    assert q(con, "SELECT count(*) FROM marts.indicateurs") == [(1656,)]
     periods = {r[0] for r in q(con, "SELECT DISTINCT periode FROM marts.indicateurs")}
     assert periods == {"2024", "2025", "2026", "cumul"}
 
@@ -480,7 +485,7 @@ def _small(x):
 def test_published_csv_applies_the_secret(run):
     root, _, con = run
     pub = _published(root)
-    assert len(pub) == 908
+    assert len(pub) == 1656  # every row of marts.indicateurs (see above)
     raw = (root / "publish" / "telechargements" / "indicateurs.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
     cells = [v for row in pub.values() for v in row.values()]
@@ -514,6 +519,8 @@ def test_published_csv_applies_the_secret(run):
     ):
         if code in EURO_SHARES or code == "financement_total":
             continue
+        if code == "part_conventions_pluriannuelles":  # agreements are no people (section 5)
+            continue
         if unit == "nombre":
             counts = [val]
         elif code == "taux_couverture_qpv":
@@ -526,14 +533,24 @@ def test_published_csv_applies_the_secret(run):
             assert pub[(code, per, ptype, pcode, vent, mod)]["valeur"] == "s", (code, per, pcode)
             checked += 1
     assert checked > 50
+    # (v2) an attendance rate resting on 1 to seuil - 1 distinct people is secret too
+    people = q(
+        con,
+        "SELECT periode, perimetre_type, perimetre_code, ventilation, modalite, personnes "
+        "FROM marts.assiduite_personnes",
+    )
+    few = [r[:5] for r in people if _small(r[5])]
+    assert few  # the fixture has small actions
+    for key in few:
+        assert pub[("taux_assiduite", *key)]["valeur"] == "s", key
 
 
 def test_no_secret_count_can_be_recomputed(run):
     root, _, con = run
     rows = q(
         con,
-        "SELECT code_indicateur, periode, perimetre_type, perimetre_code, modalite, valeur, "
-        "numerateur, denominateur FROM marts.indicateurs",
+        "SELECT code_indicateur, periode, perimetre_type, perimetre_code, ventilation, "
+        "modalite, valeur, numerateur, denominateur FROM marts.indicateurs",
     )
     true = {}
     for row in rows:
@@ -546,6 +563,7 @@ def test_no_secret_count_can_be_recomputed(run):
                 r["periode"],
                 r["perimetre_type"],
                 r["perimetre_code"],
+                r["ventilation"],
                 r["modalite"],
                 None,
                 None,
@@ -568,7 +586,7 @@ def test_xlsx_with_definitions_and_parquet(run):
     out = root / "publish" / "telechargements"
     sheets = openpyxl.load_workbook(out / "indicateurs.xlsx", read_only=True).sheetnames
     assert any("definition" in name.lower() for name in sheets), sheets
-    assert pq.read_metadata(out / "indicateurs.parquet").num_rows == 908
+    assert pq.read_metadata(out / "indicateurs.parquet").num_rows == 1656
 
 
 def test_one_validation_report_per_received_file(run):

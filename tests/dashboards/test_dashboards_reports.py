@@ -53,6 +53,10 @@ def test_adding_a_menu_entry_is_one_line(monkeypatch):
     assert [i.label for i in site] == [
         "Synthèse",
         "Actions",
+        "Comparaison des actions",  # (v2) analysis pages
+        "QPV et hors QPV",
+        "Publics et freins",
+        "Financeurs",
         "Téléchargements",
         "Méthodologie",
         "Revues",

@@ -19,7 +19,7 @@ from ind_kit import (
 
 from indicators.checks import run_checks
 from indicators.compute import compute_indicators, sql_files
-from indicators.registry import INDICATEURS, MODALITES
+from indicators.registry import INDICATEURS, MODALITES, VENTILATION_PERIMETRES
 
 
 def expected_grid_size(n_periods: int, n_scopes: dict[str, int]) -> int:
@@ -28,7 +28,7 @@ def expected_grid_size(n_periods: int, n_scopes: dict[str, int]) -> int:
     for ind in INDICATEURS:
         for ptype in ind.perimetres:
             modalities = sum(
-                len(MODALITES[v]) for v in ind.ventilations if v == "ensemble" or ptype == "contrat"
+                len(MODALITES[v]) for v in ind.ventilations if ptype in VENTILATION_PERIMETRES[v]
             )
             total += n_periods * n_scopes[ptype] * modalities
     return total
@@ -41,12 +41,16 @@ def test_full_grid_size_of_the_hand_fixture(warehouse):
     # per period: beneficiaires 12 + 5 breakdowns, nouveaux_entrants 12, part_residents_qpv 10,
     # five other shares 5 x 12, couverture 3, assiduite 10, sorties/abandon/durable 3 x 10,
     # sorties positives 10 + 5, five funding indicators 5 x 10, two costs 2 x 10 -> 227
-    # 3 periods (2024, 2025, cumul) -> 681
-    assert summary["lignes"] == 681
+    # (v2) beneficiaires residence 3 x 2 (contrat + 2 piliers) + niveau 5 + frein 10 = 21,
+    # nouveaux_entrants prescripteur 7, assiduite residence 6, abandon / durable residence
+    # 2 x 6, sorties positives residence 6 + niveau 5, financement_total financeur 12 x 10,
+    # part_conventions_pluriannuelles 10 -> 187 more, 414 per period
+    # 3 periods (2024, 2025, cumul) -> 1242
+    assert summary["lignes"] == 1242
     sizes = {"contrat": 1, "pilier": 2, "partenaire": 3, "action": 4, "qpv": 2}
-    assert expected_grid_size(3, sizes) == 681
+    assert expected_grid_size(3, sizes) == 1242
     (n,) = warehouse.execute("SELECT count(*) FROM marts.indicateurs").fetchall()[0]
-    assert n == 681
+    assert n == 1242
 
 
 def test_empty_scope_has_zero_counts_and_empty_rates(warehouse):
@@ -113,7 +117,7 @@ def test_recompute_replaces_the_table(warehouse):
     compute_indicators(warehouse)
     warehouse.execute("DELETE FROM staging.participants WHERE id_participant = 'P1'")
     summary = compute_indicators(warehouse)
-    assert summary["lignes"] == 681
+    assert summary["lignes"] == 1242
     # 2024 contrat: 8 people minus P1 -> 7
     assert indicator(warehouse, "beneficiaires_uniques", "2024", "contrat", "CV1") == (7, 7, None)
 
@@ -125,7 +129,7 @@ def test_a_failing_run_keeps_the_previous_table(warehouse):
     with pytest.raises(duckdb.Error):
         compute_indicators(warehouse)
     (n,) = warehouse.execute("SELECT count(*) FROM marts.indicateurs").fetchall()[0]
-    assert n == 681
+    assert n == 1242
     temp = warehouse.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name LIKE 'ind_%'"
     ).fetchall()[0][0]

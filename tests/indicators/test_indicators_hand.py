@@ -203,6 +203,11 @@ CASES = [
     (("financement_total", "2024", "action", "A4"), 0, 0, None),
     # CPO 2024: F2 20000 / 38000 ; 2025: F3 + F7 = 32000 / 52000.50
     (("part_pluriannuel", "2024", "contrat", "CV1"), 2_000_000 / 38000, 20000, 38000),
+    # agreements (action, financeur, convention, start): 2025: F3 (A1 region CPO, the F2
+    # agreement restated), F4, F5 (AAP), F7 (A4 epci CPO) -> 2 of 4; cumul: F1, F2=F3, F4,
+    # F5, F6, F7 -> 2 of 6 (the restated CPO counts once)
+    (("part_conventions_pluriannuelles", "2025", "contrat", "CV1"), 50.0, 2, 4),
+    (("part_conventions_pluriannuelles", "cumul", "contrat", "CV1"), 100 * 2 / 6, 2, 6),
     (("part_pluriannuel", "2025", "contrat", "CV1"), 3_200_000 / 52000.5, 32000, 52000.5),
     # BOP 147 2025: F4 15000 / 52000.50 ; 2024 A1: F1 10000 / 30000
     (("part_credits_specifiques", "2025", "contrat", "CV1"), 1_500_000 / 52000.5, 15000, 52000.5),

@@ -7,7 +7,8 @@ from indicators.registry import GRAPHIQUES, INDICATEURS
 from pipelines.publish.secret import quantities_of
 
 CHART_KEYS = {g.key for g in GRAPHIQUES}
-SOURCES = {"valeur", "numerateur", "denominateur", "complement"}
+# (v2) personnes: the distinct people behind a rate over sessions (taux_assiduite)
+SOURCES = {"valeur", "numerateur", "denominateur", "complement", "personnes"}
 
 
 @pytest.mark.parametrize("ind", INDICATEURS, ids=lambda i: i.code)

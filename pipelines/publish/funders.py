@@ -1,0 +1,169 @@
+"""(v2) One extract per funder: publish/telechargements/financeurs/.
+
+For each financeur code with at least one funding line in force: its own funding lines and
+the published indicators (marts.indicateurs_publies, confidentiality already applied) of
+the actions it funds, as CSV for French Excel and one XLSX with the definitions, the
+French labels of the breakdowns and a 'lisez-moi' sheet.
+Funding lines are read from staging.financements: amounts are never secret (data contract
+section 5) and a funder already holds its own agreements. Every text cell goes through
+the same formula-injection guard as the main tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+
+from indicators.registry import MODALITE_LIBELLES, VENTILATION_LIBELLES
+from pipelines.publish.secret import RULES_FR
+from pipelines.publish.tables import (
+    SECRET_COLUMNS,
+    SECRET_MARK,
+    _atomic,
+    _clean_text,
+    definitions_frame,
+    export_frame,
+    write_french_csv,
+)
+from pipelines.safe_text import neutralise
+
+FOLDER = "financeurs"
+
+FUNDING_LINES_SQL = """
+SELECT f.financeur, f.code_action, a.libelle AS action_libelle, a.code_partenaire,
+    p.nom AS partenaire_nom, a.pilier, f.annee, CAST(f.montant_accorde AS DOUBLE)
+        AS montant_accorde,
+    f.type_convention, f.date_debut, f.date_fin
+FROM staging.financements AS f
+JOIN ref.actions AS a USING (code_action)
+LEFT JOIN ref.partenaires AS p ON p.code_partenaire = a.code_partenaire
+ORDER BY f.financeur, f.annee, f.code_action, f.type_convention, f.date_debut
+"""
+
+LINE_COLUMNS_FR = {
+    "financeur": "code du financeur",
+    "code_action": "code de l'action financée",
+    "action_libelle": "nom de l'action",
+    "code_partenaire": "partenaire qui porte l'action",
+    "partenaire_nom": "nom du partenaire",
+    "pilier": "pilier du contrat de ville",
+    "annee": "année budgétaire",
+    "montant_accorde": "montant accordé en euros",
+    "type_convention": "annuelle_aap (appel à projets) ou pluriannuelle_cpo (CPO)",
+    "date_debut": "début de la période couverte par la convention",
+    "date_fin": "fin de la période couverte par la convention",
+}
+
+
+def modalites_frame() -> pl.DataFrame:
+    """French label of every breakdown and modality (also written as modalites.csv)."""
+    rows = [
+        (v, VENTILATION_LIBELLES.get(v, v), m, label) for (v, m), label in MODALITE_LIBELLES.items()
+    ]
+    return _clean_text(
+        pl.DataFrame(
+            rows,
+            schema=["ventilation", "ventilation_libelle", "modalite", "modalite_libelle"],
+            orient="row",
+        )
+    )
+
+
+def export_funder_extracts(con, out_dir: Path) -> dict[str, Path]:
+    """Write <financeur>-financements.csv, <financeur>-indicateurs.csv and <financeur>.xlsx
+    for every funder with funding lines, plus definitions.csv and modalites.csv."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lines = _clean_text(con.sql(FUNDING_LINES_SQL).pl())
+    published = export_frame(con)
+    definitions = definitions_frame()
+    modalites = modalites_frame()
+    written = {
+        "definitions.csv": _atomic(
+            out_dir / "definitions.csv", lambda p: write_french_csv(definitions, p)
+        ),
+        "modalites.csv": _atomic(
+            out_dir / "modalites.csv", lambda p: write_french_csv(modalites, p)
+        ),
+    }
+    for financeur in lines["financeur"].unique().sort().to_list():
+        own = lines.filter(pl.col("financeur") == financeur)
+        table = funder_indicators(published, own["code_action"].unique().to_list())
+        name = _safe_name(financeur)
+        written[f"{name}-financements.csv"] = _atomic(
+            out_dir / f"{name}-financements.csv", lambda p, d=own: write_french_csv(d, p)
+        )
+        written[f"{name}-indicateurs.csv"] = _atomic(
+            out_dir / f"{name}-indicateurs.csv",
+            lambda p, t=table: write_french_csv(t, p, secret_columns=SECRET_COLUMNS),
+        )
+        written[f"{name}.xlsx"] = _atomic(
+            out_dir / f"{name}.xlsx",
+            lambda p, f=financeur, d=own, t=table: _write_xlsx(f, d, t, definitions, modalites, p),
+        )
+    return written
+
+
+def funder_indicators(published: pl.DataFrame, actions: list[str]) -> pl.DataFrame:
+    """Published rows of the funded actions (secret cells stay empty, marked 's')."""
+    return published.filter(
+        (pl.col("perimetre_type") == "action") & pl.col("perimetre_code").is_in(actions)
+    )
+
+
+def _safe_name(code: str) -> str:
+    # codes are the contract's (etat_bop147, region, ...): letters, digits, underscores
+    return "".join(c if c.isalnum() or c == "_" else "_" for c in code)
+
+
+def _write_xlsx(financeur, lines, table, definitions, modalites, path: Path) -> None:
+    options = {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "nan_inf_to_errors": True,
+    }
+    with xlsxwriter.Workbook(str(path), options) as wb:
+        bold = wb.add_format({"bold": True})
+        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        day = wb.add_format({"num_format": "yyyy-mm-dd"})
+        when = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        _sheet(wb, "financements", lines, bold, day)
+        _sheet(wb, "indicateurs", table, bold, when, secret=table["secret"].to_list())
+        _sheet(wb, "definitions", definitions, bold, None, fmt=wrap)
+        _sheet(wb, "modalites", modalites, bold, None)
+        ws = wb.add_worksheet("lisez-moi")
+        ws.set_column(0, 0, 36)
+        ws.set_column(1, 1, 110)
+        readme = [
+            ("Extrait pour le financeur", neutralise(financeur)),
+            ("financements", "vos lignes de financement en vigueur, une par action, année "
+             "et convention"),
+            ("indicateurs", "les indicateurs publiés des actions que vous financez ; « s » : "
+             "secret statistique"),
+            ("definitions", "définition de chaque indicateur"),
+            ("modalites", "libellé de chaque ventilation et modalité"),
+        ]  # fmt: skip
+        readme += [(f"Colonne {c}", d) for c, d in LINE_COLUMNS_FR.items()]
+        readme += [("Secret statistique", p) for p in RULES_FR.split("\n\n")]
+        for i, (key, value) in enumerate(readme):
+            ws.write_string(i, 0, neutralise(key), bold)
+            ws.write_string(i, 1, neutralise(value), wrap)
+
+
+def _sheet(wb, name, df: pl.DataFrame, bold, date_fmt, secret=None, fmt=None) -> None:
+    ws = wb.add_worksheet(name)
+    for j, (col, dtype) in enumerate(df.schema.items()):
+        ws.write_string(0, j, col, bold)
+        values = df[col].to_list()
+        if secret is not None and col in SECRET_COLUMNS:
+            values = [SECRET_MARK if s else v for s, v in zip(secret, values, strict=True)]
+        elif dtype == pl.Boolean:
+            values = ["oui" if v else "non" for v in values]
+        cell_fmt = date_fmt if dtype.is_temporal() else fmt
+        ws.write_column(1, j, values, cell_fmt)
+        ws.set_column(j, j, 60 if col == "définition" else 18)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(df.height, 1), df.width - 1)
