@@ -8,7 +8,7 @@ DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 UV_SYNC := $(UV) sync --frozen --python $(PY) --no-python-downloads
 export EVAL_DATA_DIR DAGSTER_HOME
 
-.PHONY: run test ui lint demo bench uv browser
+.PHONY: run test ui lint demo bench uv browser revue revue-comparer
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PY) -m pip install -q uv
@@ -27,6 +27,14 @@ browser:
 
 run: $(BIN)/.installed-run
 	$(BIN)/python -m pipelines.cli run
+
+# make revue LIBELLE="COPIL du 15 mars 2027": freeze the review pack in publish/revues/
+revue: $(BIN)/.installed-run
+	$(BIN)/python -m pipelines.cli revue --libelle "$(LIBELLE)"
+
+# make revue-comparer A=<pack folder or label> B=<pack folder or label>
+revue-comparer: $(BIN)/.installed-run
+	$(BIN)/python -m pipelines.cli revue-comparer "$(A)" "$(B)"
 
 ui: $(BIN)/.installed-run
 	$(BIN)/python -m pipelines.cli prepare-home

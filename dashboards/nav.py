@@ -43,6 +43,7 @@ NAV = (
     Page("Publics et freins", "publics.html"),
     Page("Financeurs", "financeurs.html"),
     Page("Téléchargements", "telechargements.html"),
+    Page("Revues", "revues.html"),
     Page("Méthodologie", "methodologie.html"),
     Page("Rapports de validation", REPORTS),
 )

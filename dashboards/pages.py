@@ -211,6 +211,11 @@ def downloads_page(ctx: SiteContext, files: list[tuple[str, int]]) -> Page:
     )  # fmt: skip
 
 
+def revues_page(ctx: SiteContext, revues: dict) -> Page:
+    """The frozen review packs; `revues`: pipelines.revue.catalogue.revues_context()."""
+    return ctx.render("revues.html", "revues.html", "Revues", **revues)
+
+
 def methodology_page(ctx: SiteContext) -> Page:
     context = methodology_context(ctx.data, period_label("cumul", ctx.data.years))
     return ctx.render(

@@ -22,6 +22,7 @@ from dashboards.pages import (
     downloads_page,
     index_page,
     methodology_page,
+    revues_page,
     scope_page,
 )
 from pipelines.fsutil import staged_dir
@@ -65,16 +66,37 @@ def relative_reports_href(reports_dir: Path | None, out_dir: Path) -> str | None
     return Path(os.path.relpath(Path(reports_dir).resolve() / "index.html", out_dir)).as_posix()
 
 
+def _revues(revues_dir: Path | None) -> dict:
+    """The frozen review packs of publish/revues/, linked from the public site path
+    (publish/tableaux-de-bord/ -> ../revues/); nothing listed without a folder."""
+    from pipelines.revue.catalogue import revues_context  # the review packs, beside the site
+
+    return revues_context(Path(revues_dir) if revues_dir else None)
+
+
 def render_pages(
-    con: duckdb.DuckDBPyConnection, reports_href: str | None, downloads: list[tuple[str, int]]
+    con: duckdb.DuckDBPyConnection,
+    reports_href: str | None,
+    downloads: list[tuple[str, int]],
+    revues: dict | None = None,
 ) -> list[Page]:
     ctx = SiteContext(site_data.load(con), reports_href)
     pages = [index_page(ctx)]
     for t in ("contrat", *site_data.SCOPE_TYPES):
         pages += [scope_page(ctx, s) for s in ctx.data.scopes[t]]
     pages += equity_pages(ctx, downloads)
-    pages += [downloads_page(ctx, downloads), methodology_page(ctx)]
+    revues = revues or _revues(None)
+    pages += [downloads_page(ctx, downloads), revues_page(ctx, revues), methodology_page(ctx)]
     return pages
+
+
+def revues_page_html(con: duckdb.DuckDBPyConnection, site_dir: Path, revues_dir: Path) -> str:
+    """The Revues page alone, for a pack frozen between two runs (written into the site
+    in force by pipelines.revue.service)."""
+    site_dir = Path(site_dir).resolve()
+    reports = relative_reports_href(site_dir.parent / "rapports", site_dir)
+    ctx = SiteContext(site_data.load(con), reports)
+    return revues_page(ctx, _revues(revues_dir)).html
 
 
 def build_site(
@@ -82,12 +104,14 @@ def build_site(
     out_dir: Path,
     reports_dir: Path | None = None,
     downloads_dir: Path | None = None,
+    revues_dir: Path | None = None,
 ) -> SiteSummary:
     """Build the site alone into `out_dir`, replaced whole (staged_dir). The pipeline builds
     it inside a publication generation instead (write_site, pipelines/publish/outputs.py)."""
     out_dir = Path(out_dir).resolve()
     with staged_dir(out_dir) as build:
-        return write_site(con, build, relative_reports_href(reports_dir, out_dir), downloads_dir)
+        href = relative_reports_href(reports_dir, out_dir)
+        return write_site(con, build, href, downloads_dir, revues_dir)
 
 
 def write_site(
@@ -95,13 +119,15 @@ def write_site(
     build: Path,
     reports_href: str | None,
     downloads_dir: Path | None = None,
+    revues_dir: Path | None = None,
 ) -> SiteSummary:
     """Write the site from marts.indicateurs_publies (+ ref.*, ingest.files, cibles_publiees)
     into the empty folder `build`; link the validation reports at `reports_href` (relative to
-    the site root) and copy the downloads to `telechargements/`."""
+    the site root), the frozen review packs of `revues_dir` (publish/revues/, reached from
+    the public site path as ../revues/) and copy the downloads to `telechargements/`."""
     _write_assets(build)
     downloads = _copy_downloads(downloads_dir, build)
-    pages = render_pages(con, reports_href, downloads)
+    pages = render_pages(con, reports_href, downloads, _revues(revues_dir))
     for p in pages:
         target = build / p.path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -97,6 +97,29 @@ def run(
     typer.echo(f"Tableaux de bord      : {dirs['site'] / 'index.html'}")
     typer.echo(f"Tables à télécharger  : {dirs['telechargements']}")
     typer.echo(f"Rapports de validation: {dirs['rapports'] / 'index.html'}")
+    typer.echo(f"Kit partenaire        : {dirs['kit'] / 'index.html'}")
+
+
+@app.command()
+def revue(
+    libelle: str = typer.Option(..., help="Libellé de la revue, ex. « COPIL du 15 mars 2027 »."),
+) -> None:
+    """Fige la revue à mi-parcours (job Dagster figer_revue) dans publish/revues/."""
+    prepare_dagster_home()
+    from pipelines.revue.cli import run_freeze
+
+    run_freeze(libelle)
+
+
+@app.command("revue-comparer")
+def revue_comparer(
+    a: str = typer.Argument(..., help="Revue A (dossier ou libellé), la plus ancienne."),
+    b: str = typer.Argument(..., help="Revue B (dossier ou libellé)."),
+) -> None:
+    """Écrit la page des indicateurs qui ont changé entre deux revues figées, et pourquoi."""
+    from pipelines.revue.cli import run_compare
+
+    run_compare(a, b)
 
 
 def _print_file_outcomes(root: Path, run_id: str) -> None:

@@ -52,4 +52,7 @@ def publish_dirs(root: Path) -> dict[str, Path]:
         "site": publish / "tableaux-de-bord",
         "telechargements": publish / "telechargements",
         "rapports": publish / "rapports",
+        "kit": publish / "kit-partenaire",
+        # frozen review packs: written once by `make revue`, never by a run
+        "revues": publish / "revues",
     }

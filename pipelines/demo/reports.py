@@ -35,16 +35,17 @@ FREIN_TEXT = pl.Series(
     [";".join(f for b, f in enumerate(FREINS) if mask >> b & 1) or None for mask in range(512)],
     dtype=pl.String,
 )
-_IDS: dict[int, pl.Series] = {}
+_IDS: list = [None, None]  # (the ids array it was built from, the Series)
 
 
 def _ids(pop: Population, person: np.ndarray) -> pl.Series:
-    """id_participant of people by index (the Series of all ids is built once)."""
-    key = id(pop.people.ids)
-    if key not in _IDS:
-        _IDS.clear()
-        _IDS[key] = pl.Series(pop.people.ids, dtype=pl.String)
-    return _IDS[key].gather(person)
+    """id_participant of people by index (the Series of all ids is built once per population).
+
+    The cache holds the array itself: keyed by id() alone, a new population's array could
+    reuse a freed one's address and get the old ids (out-of-bounds gathers)."""
+    if _IDS[0] is not pop.people.ids:
+        _IDS[:] = [pop.people.ids, pl.Series(pop.people.ids, dtype=pl.String)]
+    return _IDS[1].gather(person)
 
 
 def _optional(codes: tuple[str, ...], idx: np.ndarray) -> pl.Series:

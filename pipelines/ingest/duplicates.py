@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.contract import Kind
 from pipelines.ingest.issues import empty_issues
 from pipelines.ingest.text import message
 
-KEYS = {
-    "participants": ("id_participant", "code_action", "date_entree"),
-    "seances": ("id_participant", "code_action", "date_seance"),
-    "financements": ("code_action", "annee", "financeur", "type_convention", "date_debut"),
-}
-KEY_WORDS = {
-    "participants": "même identifiant, action et date d'entrée",
-    "seances": "même identifiant, action et date de séance",
-    "financements": "même action, année, financeur, type de convention et date de début",
-}
-
 
 def find_duplicates(
-    kind: str, frame: pl.DataFrame, rejected: pl.Series
+    kind: Kind, frame: pl.DataFrame, rejected: pl.Series
 ) -> tuple[pl.Series, pl.DataFrame]:
     """Rows to drop (`rejected` plus repeated keys) and the 'doublon' rejection lines.
 
@@ -30,7 +20,7 @@ def find_duplicates(
     keys are then compared on those candidate rows only, so a hash collision never
     rejects a row.
     """
-    keys = list(KEYS[kind])
+    keys = list(kind.key)  # declared in pipelines/contract/kinds.py
     fingerprint = pl.lit(0, pl.UInt64)
     for seed, key in enumerate(keys):
         fingerprint = fingerprint.xor(pl.col(key).hash(seed=seed))
@@ -54,7 +44,7 @@ def find_duplicates(
         message(
             "Doublon de la ligne {} ({}) : seule la première ligne est conservée.",
             pl.col("_first"),
-            pl.lit(KEY_WORDS[kind]),
+            pl.lit(kind.key_words),
         ).alias("message"),
     )
     return rejected.clone().scatter(dups["_index"], True), issues

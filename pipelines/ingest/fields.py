@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from pipelines.contract import BUDGET_YEARS, CONTRACT, HORS_QPV_SPELLINGS, Column, Contract
 from pipelines.ingest.domains import HORS_QPV, codes_of, synonyms_of
 from pipelines.ingest.issues import Problem
 from pipelines.ingest.model import PartnerContext
@@ -32,7 +33,6 @@ from pipelines.ingest.values import (
     parse_reference_code,
 )
 
-YEARS = (2000, 2100)  # plausible budget years
 Parser = Callable[[pl.Expr], pl.Expr]
 
 
@@ -46,68 +46,55 @@ class FieldRule:
     whole: Callable[[pl.Series], pl.Series] | None = None
 
 
-def _domain(name: str) -> FieldRule:
-    allowed = ", ".join(codes_of(name))
-    return FieldRule(
-        parse_code(synonyms_of(name)), "valeur_invalide", f"n'est pas une valeur admise ({allowed})"
-    )
-
-
 def _in_range(parser: Parser, low: int, high: int) -> Parser:
     return lambda e: parser(e).pipe(lambda v: pl.when(v.is_between(low, high)).then(v))
 
 
-DATE = FieldRule(parse_date, "date_invalide", "n'est pas une date lisible (attendu jj/mm/aaaa)")
+def _key(code: str) -> str:
+    return "".join(code.split()).upper()
 
 
-def field_rules(ctx: PartnerContext) -> dict[str, FieldRule]:
+def _parsers(ctx: PartnerContext, contract: Contract) -> dict[str, Callable[[Column], Parser]]:
+    """The parser of each value type of the contract (pipelines/contract/types.py)."""
     actions = {_key(code): code for code in ctx.all_actions}
     qpvs = {_key(code): code for code in ctx.qpv_codes}
-    qpvs.update({k: HORS_QPV for k in ("HORS_QPV", "HORSQPV", "HORS-QPV")})
+    qpvs.update({_key(k): HORS_QPV for k in HORS_QPV_SPELLINGS})
     return {
-        "id_participant": FieldRule(remove_spaces_expr, "valeur_invalide", "", whole=remove_spaces),
-        "code_action": FieldRule(
-            parse_reference_code(actions),
-            "action_inconnue",
-            "est une action inconnue : elle ne figure pas dans la liste des actions du contrat"
-            " (actions.csv)",
-        ),
-        "date_entree": DATE,
-        "date_sortie": DATE,
-        "date_seance": DATE,
-        "date_debut": DATE,
-        "date_fin": DATE,
-        "motif_sortie": _domain("motif_sortie"),
-        "sexe": _domain("sexe"),
-        "annee_naissance": FieldRule(
-            parse_int, "annee_invalide", "n'est pas une année (attendu aaaa, ex. 1990)"
-        ),
-        "code_qpv": FieldRule(
-            parse_reference_code(qpvs),
-            "qpv_inconnu",
-            "n'est pas un code QPV de qpv.csv ni HORS_QPV",
-        ),
-        "niveau_formation": _domain("niveau_formation"),
-        "inscrit_france_travail": FieldRule(
-            parse_bool, "booleen_invalide", "n'est pas une réponse oui/non (oui, non, O, N, 1, 0)"
-        ),
-        "prescripteur": _domain("prescripteur"),
-        "presence": _domain("presence"),
-        "annee": FieldRule(
-            _in_range(parse_int, *YEARS),
-            "annee_invalide",
-            f"n'est pas une année budgétaire plausible (entre {YEARS[0]} et {YEARS[1]})",
-        ),
-        "financeur": _domain("financeur"),
-        "montant_accorde": FieldRule(
-            parse_amount, "montant_invalide", "n'est pas un montant lisible (ex. 1 250,50)"
-        ),
-        "type_convention": _domain("type_convention"),
+        "identifiant": lambda c: remove_spaces_expr,
+        "action": lambda c: parse_reference_code(actions),
+        "date": lambda c: parse_date,
+        "code": lambda c: parse_code(synonyms_of(c.domain, contract)),
+        "annee_naissance": lambda c: parse_int,
+        "annee_budgetaire": lambda c: _in_range(parse_int, *BUDGET_YEARS),
+        "montant": lambda c: parse_amount,
+        "booleen": lambda c: parse_bool,
+        "qpv": lambda c: parse_reference_code(qpvs),
     }
 
 
-def _key(code: str) -> str:
-    return "".join(code.split()).upper()
+def field_rules(
+    ctx: PartnerContext, kind: str | None = None, contract: Contract = CONTRACT
+) -> dict[str, FieldRule]:
+    """Column -> how to read it, for the columns of `kind` (default: every kind).
+
+    Code-list columns (type "codes", e.g. freins) are read once the rows are kept
+    (parse_code_lists).
+    """
+    parsers = _parsers(ctx, contract)
+    kinds = [contract.kind(kind)] if kind else list(contract.kinds.values())
+    rules: dict[str, FieldRule] = {}
+    for column in (c for k in kinds for c in k.columns if c.type != "codes"):
+        value_type = contract.types[column.type]
+        explain = value_type.explain
+        if column.domain:
+            explain = explain.format(codes=", ".join(codes_of(column.domain, contract)))
+        rules[column.name] = FieldRule(
+            parsers[column.type](column),
+            value_type.rule,
+            explain,
+            whole=remove_spaces if column.type == "identifiant" else None,
+        )
+    return rules
 
 
 def parse_fields(
@@ -123,7 +110,7 @@ def parse_fields(
     warnings: list[Problem] = []
     for name, header in headers.items():
         rule = rules.get(name)
-        if rule is None:  # parsed elsewhere (freins)
+        if rule is None:  # a list column, parsed once the rows are kept
             continue
         if rule.whole is not None:
             parsed.append(rule.whole(frame.get_column(name)).alias(name))
@@ -147,20 +134,22 @@ def parse_fields(
     return renamed.with_columns(parsed), rejections, warnings
 
 
-def parse_freins(kept: pl.DataFrame, label: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """freins: list split on ';' or ','; valid items kept (joined by ';'), others warned.
+def parse_code_list(
+    kept: pl.DataFrame, column: Column, label: str, contract: Contract = CONTRACT
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A list column (freins): split on ';' or ','; valid items kept (joined by ';'),
+    others warned.
 
     Worked out once per distinct cell text (people tick from a short list), then mapped
     back to the rows.
     """
-    synonyms = synonyms_of("freins")
-    cells = pl.DataFrame({"raw_freins": kept.get_column("raw_freins").unique().drop_nulls()})
+    name, raw_name = column.name, f"raw_{column.name}"
+    domain = contract.domains[column.domain]
+    synonyms = synonyms_of(domain.name, contract)
+    cells = pl.DataFrame({raw_name: kept.get_column(raw_name).unique().drop_nulls()})
     items = (
         cells.with_columns(
-            pl.col("raw_freins")
-            .str.replace_all(",", ";", literal=True)
-            .str.split(";")
-            .alias("item")
+            pl.col(raw_name).str.replace_all(",", ";", literal=True).str.split(";").alias("item")
         )
         .explode("item")
         .with_columns(pl.col("item").str.strip_chars(SPACES))
@@ -171,32 +160,30 @@ def parse_freins(kept: pl.DataFrame, label: str) -> tuple[pl.DataFrame, pl.DataF
             .alias("code")
         )
     )
-    per_cell = items.group_by("raw_freins", maintain_order=True).agg(
-        pl.col("code").drop_nulls().unique(maintain_order=True).str.join(";").alias("freins"),
+    per_cell = items.group_by(raw_name, maintain_order=True).agg(
+        pl.col("code").drop_nulls().unique(maintain_order=True).str.join(";").alias(name),
         pl.col("item").filter(pl.col("code").is_null()).alias("invalid"),
     )
-    codes = per_cell.select(
-        "raw_freins", pl.when(pl.col("freins") != "").then(pl.col("freins")).alias("freins")
-    )
+    codes = per_cell.select(raw_name, pl.when(pl.col(name) != "").then(pl.col(name)).alias(name))
     kept = kept.with_columns(
-        pl.col("raw_freins")
-        .replace_strict(codes["raw_freins"], codes["freins"], default=None, return_dtype=pl.Utf8)
-        .alias("freins")
+        pl.col(raw_name)
+        .replace_strict(codes[raw_name], codes[name], default=None, return_dtype=pl.Utf8)
+        .alias(name)
     )
-    invalid = per_cell.filter(pl.col("invalid").list.len() > 0).select("raw_freins", "invalid")
-    allowed = ", ".join(codes_of("freins"))
+    invalid = per_cell.filter(pl.col("invalid").list.len() > 0).select(raw_name, "invalid")
+    allowed = ", ".join(domain.values())
     warnings = (
-        kept.filter(pl.col("raw_freins").is_in(invalid["raw_freins"].implode()))
-        .select("row_number", "raw_freins")
-        .join(invalid, on="raw_freins", maintain_order="left")
+        kept.filter(pl.col(raw_name).is_in(invalid[raw_name].implode()))
+        .select("row_number", raw_name)
+        .join(invalid, on=raw_name, maintain_order="left")
         .explode("invalid")
         .select(
             pl.col("row_number").cast(pl.Int32),
-            pl.lit("freins").alias("colonne"),
+            pl.lit(name).alias("colonne"),
             pl.col("invalid").alias("valeur"),
-            pl.lit("valeur_invalide").alias("regle"),
+            pl.lit(contract.types[column.type].rule).alias("regle"),
             message(
-                "{} : « {} » n'est pas un frein reconnu ({}) ; valeur ignorée.",
+                "{} : « {} » n'est pas " + domain.item + " ({}) ; valeur ignorée.",
                 pl.lit(label),
                 pl.col("invalid"),
                 pl.lit(allowed),

@@ -2,7 +2,8 @@
 
 The header is the first row, within the first 20, that holds every required
 column; names are compared after `fold_header` (case, accents, separators,
-"de"/"d'", bracketed text ignored) against the synonyms below.
+"de"/"d'", bracketed text ignored) against the contract's labels and synonyms
+(pipelines/contract/kinds.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipelines import settings
+from pipelines.contract import CONTRACT, Contract
 from pipelines.ingest.text import fold_header
 
 HEADER_SEARCH_ROWS = settings.HEADER_SEARCH_ROWS
@@ -24,96 +26,15 @@ class ColumnSpec:
     synonyms: tuple[str, ...] = ()  # as people type them
 
 
-def _col(name: str, label: str, *synonyms: str, required: bool = True) -> ColumnSpec:
-    return ColumnSpec(name, label, required, synonyms)
+def kind_columns(contract: Contract = CONTRACT) -> dict[str, tuple[ColumnSpec, ...]]:
+    """Header specs of every kind, from the contract's columns."""
+    return {
+        name: tuple(ColumnSpec(c.name, c.label, c.required, c.synonyms) for c in kind.columns)
+        for name, kind in contract.kinds.items()
+    }
 
 
-ID_PARTICIPANT = _col(
-    "id_participant",
-    "Identifiant participant",
-    "Identifiant",
-    "Identifiant participant",
-    "N° participant",
-    "Numéro participant",
-    "Id",
-    "Identifiant bénéficiaire",
-    "N° bénéficiaire",
-    "Code participant",
-    "Pseudonyme",
-)
-CODE_ACTION = _col(
-    "code_action", "Code action", "Action", "N° action", "Code de l'action", "Référence action"
-)
-
-KIND_COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
-    "participants": (
-        ID_PARTICIPANT,
-        CODE_ACTION,
-        _col("date_entree", "Date d'entrée", "Date d'entrée", "Entrée", "Date entrée dispositif"),
-        _col("date_sortie", "Date de sortie", "Date de sortie", "Sortie", required=False),
-        _col("motif_sortie", "Motif de sortie", "Motif de sortie", "Motif", required=False),
-        _col("sexe", "Sexe", "Sexe (F/H)", "Sexe F/H", "Genre"),
-        _col(
-            "annee_naissance",
-            "Année de naissance",
-            "Année de naissance",
-            "Naissance",
-            "Année naissance",
-        ),
-        _col("code_qpv", "Code QPV", "Code QPV", "QPV", "Quartier", "Quartier QPV"),
-        _col(
-            "niveau_formation",
-            "Niveau de formation",
-            "Niveau de formation",
-            "Niveau",
-            "Niveau de diplôme",
-            "Diplôme",
-            "Niveau d'études",
-        ),
-        _col(
-            "inscrit_france_travail",
-            "Inscrit France Travail",
-            "Inscrit France Travail",
-            "Inscrit FT",
-            "France Travail",
-            "Inscrit Pôle emploi",
-            "Demandeur d'emploi inscrit",
-            "Inscription France Travail",
-        ),
-        _col(
-            "freins", "Freins", "Frein", "Freins périphériques", "Freins identifiés", required=False
-        ),
-        _col("prescripteur", "Prescripteur", "Orienté par", "Orientation", required=False),
-    ),
-    "seances": (
-        ID_PARTICIPANT,
-        CODE_ACTION,
-        _col("date_seance", "Date de séance", "Date de séance", "Séance", "Date"),
-        _col("presence", "Présence", "Présence", "Présent", "Émargement", "Statut de présence"),
-    ),
-    "financements": (
-        CODE_ACTION,
-        _col("annee", "Année", "Année", "Exercice", "Année budgétaire"),
-        _col("financeur", "Financeur", "Financeur", "Cofinanceur", "Organisme financeur"),
-        _col(
-            "montant_accorde",
-            "Montant accordé",
-            "Montant accordé (€)",
-            "Montant",
-            "Montant attribué",
-            "Subvention",
-        ),
-        _col(
-            "type_convention",
-            "Type de convention",
-            "Type de convention",
-            "Convention",
-            "Type convention",
-        ),
-        _col("date_debut", "Date de début", "Date de début", "Début", "Début de convention"),
-        _col("date_fin", "Date de fin", "Date de fin", "Fin", "Fin de convention"),
-    ),
-}
+KIND_COLUMNS: dict[str, tuple[ColumnSpec, ...]] = kind_columns()
 
 
 @dataclass(frozen=True)

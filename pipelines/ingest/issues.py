@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from pipelines.contract import CONTRACT
 from pipelines.ingest.model import ISSUE_COLUMNS
 from pipelines.ingest.text import SPACES
 
@@ -25,6 +26,9 @@ class Problem:
     regle: str
     message: pl.Expr  # French, per row
     valeur: pl.Expr | None = None  # defaults to the raw value of `colonne`
+
+    def __post_init__(self) -> None:
+        CONTRACT.rule(self.regle)  # every rule code is declared in pipelines/contract/rules.py
 
 
 def empty_issues() -> pl.DataFrame:

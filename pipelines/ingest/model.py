@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import polars as pl
 
-KINDS = ("participants", "seances", "financements")
+from pipelines.contract import CONTRACT
+
+KINDS = tuple(CONTRACT.kinds)  # participants, seances, financements
 
 # Columns of ingest.rejections / ingest.warnings (without file_id).
 ISSUE_COLUMNS = ("row_number", "colonne", "valeur", "regle", "message")
@@ -49,3 +52,5 @@ class PartnerContext:
     all_actions: frozenset[str]
     qpv_codes: frozenset[str]
     contract_years: tuple[int, int]  # (start year, end year)
+    # (v2) last day of the report's period (rule date_apres_periode); None: not checked
+    periode_fin: date | None = None

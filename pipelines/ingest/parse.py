@@ -22,13 +22,14 @@ import polars as pl
 import python_calamine
 
 from pipelines import settings
+from pipelines.contract import CONTRACT, Contract
 from pipelines.ingest.errors import FileRefused
-from pipelines.ingest.headers import KIND_COLUMNS
+from pipelines.ingest.headers import kind_columns
 from pipelines.ingest.issues import empty_issues
 from pipelines.ingest.model import KINDS, ParsedReport, PartnerContext
 from pipelines.ingest.readers import read_table
 from pipelines.ingest.rules import validate
-from pipelines.ingest.schemas import SCHEMAS, columns_of
+from pipelines.ingest.schemas import columns_of, schema_for
 from pipelines.ingest.text import fold_header
 
 MAX_BYTES = settings.MAX_FILE_BYTES
@@ -36,15 +37,10 @@ MAX_BYTES = settings.MAX_FILE_BYTES
 # undecodable text, malformed CSV). Anything else raised while parsing is a fault of the
 # pipeline and propagates.
 PARTNER_READ_ERRORS = (python_calamine.CalamineError, zipfile.BadZipFile, UnicodeError, csv.Error)
-_KIND_PREFIXES = (
-    ("participants", "participants"),
-    ("participant", "participants"),
-    ("seances", "seances"),
-    ("seance", "seances"),
-    ("presences", "seances"),
-    ("presence", "seances"),
-    ("financements", "financements"),
-    ("financement", "financements"),
+# Longest prefixes first ("participants" before "participant"), from the contract.
+_KIND_PREFIXES = sorted(
+    ((prefix, kind.name) for kind in CONTRACT.kinds.values() for prefix in kind.prefixes),
+    key=lambda pair: -len(pair[0]),
 )
 
 
@@ -64,13 +60,17 @@ def empty_report(kind: str) -> ParsedReport:
 
 
 def parse_report(
-    path: Path, kind: str, ctx: PartnerContext, max_bytes: int = MAX_BYTES
+    path: Path,
+    kind: str,
+    ctx: PartnerContext,
+    max_bytes: int = MAX_BYTES,
+    contract: Contract = CONTRACT,
 ) -> ParsedReport:
     """Read, normalise and validate one partner file (data contract sections 2 and 3)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}, expected one of {KINDS}")
     try:
-        return _parse(Path(path), kind, ctx, max_bytes)
+        return _parse(Path(path), kind, ctx, max_bytes, contract)
     except FileRefused as refused:
         return _refused(kind, refused.rule, refused.message)
     except PARTNER_READ_ERRORS as exc:  # the readers map most of them already: a safety net
@@ -88,8 +88,10 @@ def _refused(kind: str, rule: str, message: str) -> ParsedReport:
     return report
 
 
-def _parse(path: Path, kind: str, ctx: PartnerContext, max_bytes: int) -> ParsedReport:
-    table = read_table(path, KIND_COLUMNS[kind], max_bytes)
+def _parse(
+    path: Path, kind: str, ctx: PartnerContext, max_bytes: int, contract: Contract
+) -> ParsedReport:
+    table = read_table(path, kind_columns(contract)[kind], max_bytes)
     frame, table.frame = table.frame, None
     rows_read = len(frame)
     rows_ignored = int(frame.get_column("is_total").sum())
@@ -104,10 +106,11 @@ def _parse(path: Path, kind: str, ctx: PartnerContext, max_bytes: int) -> Parsed
     # Hand validate the only reference to the rows so that it can free the raw text columns.
     handover = [frame.drop("is_total")]
     del frame
-    checked = validate(kind, handover.pop(), table.header.headers, ctx)
-    accepted = checked.accepted.select(pl.col(c).cast(t) for c, t in columns_of(kind).items())
+    checked = validate(kind, handover.pop(), table.header.headers, ctx, contract)
+    dtypes = columns_of(kind, contract)
+    accepted = checked.accepted.select(pl.col(c).cast(t) for c, t in dtypes.items())
     # The contract of accepted rows: a SchemaError here is a bug of the rules, not the file's.
-    SCHEMAS[kind].validate(accepted)
+    schema_for(kind, contract).validate(accepted)
     return ParsedReport(
         kind=kind,
         accepted=accepted,

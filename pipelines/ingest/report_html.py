@@ -15,17 +15,16 @@ import polars as pl
 
 from dashboards import nav
 from dashboards.render import render
+from pipelines.contract import CONTRACT
 
 STATUS_LABELS = {
     "accepte": "Accepté",
     "refuse": "Refusé",
     "identique": "Identique à la version en vigueur",
 }
-KIND_LABELS = {
-    "participants": "Participants",
-    "seances": "Séances",
-    "financements": "Financements",
-}
+KIND_LABELS = {name: kind.label for name, kind in CONTRACT.kinds.items()}
+# French meaning of each rule code, as the contract declares it (legend under the tables)
+RULE_LABELS = {code: rule.label for code, rule in CONTRACT.rules.items()}
 ISSUE_HEADERS = {
     "row_number": "Ligne",
     "colonne": "Colonne",
@@ -95,7 +94,7 @@ def file_page(
         name=name, f=row, rejected=rejected, warned=warned, csv_name=csv_name,
         warnings_csv_name=csv_name.replace("-rejets.csv", "-avertissements.csv"),
         counts=COUNTS, kind_labels=KIND_LABELS, status_labels=STATUS_LABELS,
-        issue_headers=ISSUE_HEADERS, max_rows=MAX_HTML_ROWS,
+        issue_headers=ISSUE_HEADERS, max_rows=MAX_HTML_ROWS, rule_labels=RULE_LABELS,
     )  # fmt: skip
 
 

@@ -1,5 +1,8 @@
 """Row rules of the data contract (section 3) as polars masks, per kind.
 
+Which rules apply to a kind is declared in pipelines/contract/kinds.py (`row_rules`); this
+module holds how each rule finds its rows and words its French message (ROW_CHECKS).
+
 Flow: typed columns (fields.py) -> one boolean mask per problem -> rejections
 built from the (few) bad rows only (issues.py) -> duplicate keys among the
 remaining rows (duplicates.py) -> warnings on optional columns of the kept rows.
@@ -11,17 +14,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines import settings
+from pipelines.contract import AGE_RANGE, CONTRACT, Contract
 from pipelines.ingest.duplicates import find_duplicates
-from pipelines.ingest.fields import field_rules, parse_fields, parse_freins
-from pipelines.ingest.headers import KIND_COLUMNS
+from pipelines.ingest.fields import field_rules, parse_code_list, parse_fields
 from pipelines.ingest.issues import Problem, clean_raw, empty_issues, flag, issues
 from pipelines.ingest.model import PartnerContext
 from pipelines.ingest.schemas import columns_of
 from pipelines.ingest.text import message
-
-AGE_RANGE = settings.AGE_RANGE
-WARN_ONLY = {"prescripteur", "freins"}  # optional: an invalid value is dropped with a warning
 
 
 @dataclass
@@ -32,30 +31,38 @@ class Validated:
 
 
 def validate(
-    kind: str, frame: pl.DataFrame, headers: dict[str, str], ctx: PartnerContext
+    kind: str,
+    frame: pl.DataFrame,
+    headers: dict[str, str],
+    ctx: PartnerContext,
+    contract: Contract = CONTRACT,
 ) -> Validated:
     """Split the data rows (no Total rows) into accepted rows, rejections and warnings.
 
     Problem masks are first evaluated on every row (cheap, may over-select: a cell of
     spaces counts as filled); the few selected rows are then cleaned and checked exactly.
     """
-    specs = KIND_COLUMNS[kind]
+    spec = contract.kind(kind)
+    specs = spec.columns
     labels = {s.name: headers.get(s.name, s.label) for s in specs}
     required = {s.name for s in specs if s.required}
+    warn_only = {s.name for s in specs if s.warn_only}
     present = {n: h for n, h in headers.items() if n in labels}
     typed, problems, warn_problems = parse_fields(
-        frame, field_rules(ctx), present, required, WARN_ONLY
+        frame, field_rules(ctx, kind, contract), present, required, warn_only
     )
     del frame  # the raw columns live on in `typed` until the split below
-    dtypes = columns_of(kind)
+    dtypes = columns_of(kind, contract)
     absent = [s.name for s in specs if s.name not in present]  # optional columns only
     typed = typed.with_columns(
         *(pl.lit(None, pl.Utf8).alias(f"raw_{name}") for name in absent),
         # typed null: absent columns, and freins (parsed once the rows are kept)
         *(pl.lit(None, t).alias(name) for name, t in dtypes.items() if name not in typed.columns),
     )
-    problems += CROSS_RULES[kind](labels, ctx)
-    keep = [*dtypes, *(f"raw_{n}" for n in WARN_ONLY if n in labels)]
+    for rule in spec.row_rules:
+        problem = ROW_CHECKS[rule.code](labels, ctx, rule.column)
+        problems += [problem] if problem is not None else []
+    keep = [*dtypes, *(f"raw_{n}" for n in warn_only)]
     suspect = typed.select(pl.any_horizontal(p.mask.fill_null(False) for p in problems))
     suspect = suspect.to_series()
     rejections = empty_issues()
@@ -68,16 +75,16 @@ def validate(
         rejected = rejected.scatter(bad["_index"], True)
     rows = typed.select(keep)  # no copy: the raw columns go with `typed`
     del typed
-    drop, duplicates = find_duplicates(kind, rows, rejected)
+    drop, duplicates = find_duplicates(spec, rows, rejected)
     kept = rows.filter(~drop) if drop.any() else rows
     del rows
     warnings = [empty_issues()]
     if warn_problems:
         warned = kept.filter(pl.any_horizontal(p.mask.fill_null(False) for p in warn_problems))
         warnings.append(issues(flag(clean_raw(warned), warn_problems), warn_problems))
-    if kind == "participants":
-        kept, freins_warnings = parse_freins(kept, labels["freins"])
-        warnings.append(freins_warnings)
+    for column in (c for c in specs if c.type == "codes"):
+        kept, list_warnings = parse_code_list(kept, column, labels[column.name], contract)
+        warnings.append(list_warnings)
     return Validated(
         accepted=kept.select(list(dtypes)),
         rejections=pl.concat([rejections, duplicates]).sort("row_number", maintain_order=True),
@@ -85,93 +92,83 @@ def validate(
     )
 
 
-def _participants_rules(labels: dict[str, str], ctx: PartnerContext) -> list[Problem]:
-    entree, sortie = pl.col("date_entree"), pl.col("date_sortie")
-    raw_sortie, raw_motif = pl.col("raw_date_sortie"), pl.col("raw_motif_sortie")
+def _precedes(later: str, earlier: str, rule: str, earlier_words: str):
+    """A date column that must not precede another one of the same row."""
+
+    def check(labels: dict[str, str], ctx: PartnerContext, column: str) -> Problem:
+        return Problem(
+            pl.col(later) < pl.col(earlier),
+            later,
+            rule,
+            message(
+                "{} : « {} » précède " + earlier_words + " ({}).",
+                pl.lit(labels[later]),
+                pl.col(f"raw_{later}"),
+                pl.col(f"raw_{earlier}"),
+            ),
+        )
+
+    return check
+
+
+def _motif_manquant(labels: dict[str, str], ctx: PartnerContext, column: str) -> Problem:
+    return Problem(
+        pl.col("raw_date_sortie").is_not_null() & pl.col("raw_motif_sortie").is_null(),
+        "motif_sortie",
+        "motif_manquant",
+        pl.lit(f"{labels['motif_sortie']} : obligatoire quand une date de sortie est indiquée."),
+    )
+
+
+def _sortie_manquante(labels: dict[str, str], ctx: PartnerContext, column: str) -> Problem:
+    return Problem(
+        pl.col("raw_motif_sortie").is_not_null() & pl.col("raw_date_sortie").is_null(),
+        "date_sortie",
+        "sortie_manquante",
+        message(
+            "{} : manquante alors qu'un motif de sortie est indiqué (« {} »).",
+            pl.lit(labels["date_sortie"]),
+            pl.col("raw_motif_sortie"),
+        ),
+        valeur=pl.lit(None, pl.Utf8),
+    )
+
+
+def _age_hors_limites(labels: dict[str, str], ctx: PartnerContext, column: str) -> Problem:
+    entree = pl.col("date_entree")
     age = entree.dt.year().cast(pl.Int32) - pl.col("annee_naissance")
     low, high = AGE_RANGE
-    return [
-        _other_partner(labels, ctx),
-        Problem(
-            sortie < entree,
-            "date_sortie",
-            "sortie_avant_entree",
-            message(
-                "{} : « {} » précède la date d'entrée ({}).",
-                pl.lit(labels["date_sortie"]),
-                raw_sortie,
-                pl.col("raw_date_entree"),
-            ),
+    return Problem(
+        ~age.is_between(low, high),
+        "annee_naissance",
+        "age_hors_limites",
+        message(
+            "{} : âge à l'entrée de {} ans (année d'entrée {} moins année de naissance {}) ;"
+            " il doit être compris entre {} et {} ans.",
+            pl.lit(labels["annee_naissance"]),
+            age,
+            entree.dt.year(),
+            pl.col("annee_naissance"),
+            pl.lit(low),
+            pl.lit(high),
         ),
-        Problem(
-            raw_sortie.is_not_null() & raw_motif.is_null(),
-            "motif_sortie",
-            "motif_manquant",
-            pl.lit(
-                f"{labels['motif_sortie']} : obligatoire quand une date de sortie est indiquée."
-            ),
-        ),
-        Problem(
-            raw_motif.is_not_null() & raw_sortie.is_null(),
-            "date_sortie",
-            "sortie_manquante",
-            message(
-                "{} : manquante alors qu'un motif de sortie est indiqué (« {} »).",
-                pl.lit(labels["date_sortie"]),
-                raw_motif,
-            ),
-            valeur=pl.lit(None, pl.Utf8),
-        ),
-        Problem(
-            ~age.is_between(low, high),
-            "annee_naissance",
-            "age_hors_limites",
-            message(
-                "{} : âge à l'entrée de {} ans (année d'entrée {} moins année de naissance {}) ;"
-                " il doit être compris entre {} et {} ans.",
-                pl.lit(labels["annee_naissance"]),
-                age,
-                entree.dt.year(),
-                pl.col("annee_naissance"),
-                pl.lit(low),
-                pl.lit(high),
-            ),
-        ),
-    ]
+    )
 
 
-def _seances_rules(labels: dict[str, str], ctx: PartnerContext) -> list[Problem]:
-    return [_other_partner(labels, ctx)]
-
-
-def _financements_rules(labels: dict[str, str], ctx: PartnerContext) -> list[Problem]:
-    return [
-        _other_partner(labels, ctx),
-        Problem(
-            pl.col("montant_accorde") <= 0,
-            "montant_accorde",
-            "montant_non_positif",
-            message(
-                "{} : « {} » doit être strictement positif.",
-                pl.lit(labels["montant_accorde"]),
-                pl.col("raw_montant_accorde"),
-            ),
+def _montant_non_positif(labels: dict[str, str], ctx: PartnerContext, column: str) -> Problem:
+    return Problem(
+        pl.col("montant_accorde") <= 0,
+        "montant_accorde",
+        "montant_non_positif",
+        message(
+            "{} : « {} » doit être strictement positif.",
+            pl.lit(labels["montant_accorde"]),
+            pl.col("raw_montant_accorde"),
         ),
-        Problem(
-            pl.col("date_fin") < pl.col("date_debut"),
-            "date_fin",
-            "fin_avant_debut",
-            message(
-                "{} : « {} » précède la date de début ({}).",
-                pl.lit(labels["date_fin"]),
-                pl.col("raw_date_fin"),
-                pl.col("raw_date_debut"),
-            ),
-        ),
-    ]
+    )
 
 
-def _other_partner(labels: dict[str, str], ctx: PartnerContext) -> Problem:
+def _other_partner(labels: dict[str, str], ctx: PartnerContext, column: str) -> Problem:
     mine = sorted(ctx.actions_of_partner)
     return Problem(
         pl.col("code_action").is_not_null() & ~pl.col("code_action").is_in(mine),
@@ -187,8 +184,37 @@ def _other_partner(labels: dict[str, str], ctx: PartnerContext) -> Problem:
     )
 
 
-CROSS_RULES = {
-    "participants": _participants_rules,
-    "seances": _seances_rules,
-    "financements": _financements_rules,
+def _after_period(labels: dict[str, str], ctx: PartnerContext, column: str) -> Problem | None:
+    """(v2) A report cannot describe what has not happened yet (not checked without a
+    period, e.g. a file parsed on its own)."""
+    if ctx.periode_fin is None:
+        return None
+    fin = ctx.periode_fin
+    return Problem(
+        pl.col(column) > pl.lit(fin),
+        column,
+        "date_apres_periode",
+        message(
+            "{} : « {} » est postérieure au dernier jour de la période du bilan ({}) ;"
+            " un bilan ne peut décrire que ce qui a déjà eu lieu.",
+            pl.lit(labels[column]),
+            pl.col(f"raw_{column}"),
+            pl.lit(fin.strftime("%d/%m/%Y")),
+        ),
+    )
+
+
+# Rule code (declared in pipelines/contract/rules.py) -> (labels, context, column of the
+# declared rule) -> its rows and French message, or None when it does not apply.
+ROW_CHECKS = {
+    "date_apres_periode": _after_period,
+    "action_autre_partenaire": _other_partner,
+    "sortie_avant_entree": _precedes(
+        "date_sortie", "date_entree", "sortie_avant_entree", "la date d'entrée"
+    ),
+    "motif_manquant": _motif_manquant,
+    "sortie_manquante": _sortie_manquante,
+    "age_hors_limites": _age_hors_limites,
+    "montant_non_positif": _montant_non_positif,
+    "fin_avant_debut": _precedes("date_fin", "date_debut", "fin_avant_debut", "la date de début"),
 }

@@ -1,92 +1,67 @@
-"""pandera contracts of the accepted rows (columns of raw.<kind> minus file_id).
+"""pandera contracts of the accepted rows (columns of raw.<kind> minus file_id), generated
+from the data contract (pipelines/contract/).
 
-parse_report validates every accepted frame against these models: the rule
-masks of rules.py decide what is rejected, the models state what "accepted"
-means and fail loudly if the two ever disagree.
+parse_report validates every accepted frame against these schemas: the rule masks of
+rules.py decide what is rejected, the schemas state what "accepted" means (types, codes,
+required columns, the row rules' invariants) and fail loudly if the two ever disagree.
 """
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandera.polars as pa
 import polars as pl
-from pandera.api.polars.types import PolarsData
 
-from pipelines import settings
-from pipelines.ingest.domains import codes_of
-from pipelines.ingest.fields import YEARS
-
-_FREINS = "|".join(codes_of("freins"))
-FREINS_PATTERN = rf"^({_FREINS})(;({_FREINS}))*$"
+from pipelines.contract import BUDGET_YEARS, CONTRACT, Column, Contract
 
 
-class _Row(pa.DataFrameModel):
-    row_number: pl.Int32 = pa.Field(ge=1)
+def _checks(column: Column, contract: Contract) -> list[pa.Check]:
+    domain = contract.domain_of(column)
+    if column.type == "codes":
+        one = "|".join(domain.values())
+        return [pa.Check.str_matches(rf"^({one})(;({one}))*$")]
+    if domain is not None:
+        return [pa.Check.isin(domain.values())]
+    if column.type == "identifiant":
+        return [pa.Check.str_length(min_value=1)]
+    if column.type == "annee_budgetaire":
+        return [pa.Check.in_range(*BUDGET_YEARS)]
+    return []
 
-    class Config:
-        strict = True
-        ordered = True
+
+def _holds(rule) -> pa.Check:
+    def check(data) -> pl.LazyFrame:
+        return data.lazyframe.select(rule.holds())
+
+    return pa.Check(check, name=rule.code, error=f"règle {rule.code}")
 
 
-class Participants(_Row):
-    id_participant: pl.Utf8 = pa.Field(str_length={"min_value": 1})
-    code_action: pl.Utf8
-    date_entree: pl.Date
-    date_sortie: pl.Date = pa.Field(nullable=True)
-    motif_sortie: pl.Utf8 = pa.Field(nullable=True, isin=codes_of("motif_sortie"))
-    sexe: pl.Utf8 = pa.Field(isin=codes_of("sexe"))
-    annee_naissance: pl.Int32
-    code_qpv: pl.Utf8
-    niveau_formation: pl.Utf8 = pa.Field(isin=codes_of("niveau_formation"))
-    inscrit_france_travail: pl.Boolean
-    freins: pl.Utf8 = pa.Field(nullable=True, str_matches=FREINS_PATTERN)
-    prescripteur: pl.Utf8 = pa.Field(nullable=True, isin=codes_of("prescripteur"))
-
-    @pa.dataframe_check
-    def sortie_apres_entree(cls, data: PolarsData) -> pl.LazyFrame:
-        sortie, entree = pl.col("date_sortie"), pl.col("date_entree")
-        return data.lazyframe.select(sortie.is_null() | (sortie >= entree))
-
-    @pa.dataframe_check
-    def motif_ssi_sortie(cls, data: PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            pl.col("date_sortie").is_null() == pl.col("motif_sortie").is_null()
+@cache
+def schema_for(kind: str, contract: Contract = CONTRACT) -> pa.DataFrameSchema:
+    """The accepted rows of `kind` under `contract` (cached per contract object)."""
+    columns = {"row_number": pa.Column(pl.Int32, pa.Check.ge(1))}
+    for column in contract.kind(kind).columns:
+        columns[column.name] = pa.Column(
+            contract.types[column.type].polars,
+            _checks(column, contract),
+            nullable=not column.required,
         )
-
-    @pa.dataframe_check
-    def age_a_l_entree(cls, data: PolarsData) -> pl.LazyFrame:
-        age = pl.col("date_entree").dt.year().cast(pl.Int32) - pl.col("annee_naissance")
-        return data.lazyframe.select(age.is_between(*settings.AGE_RANGE))
-
-
-class Seances(_Row):
-    id_participant: pl.Utf8 = pa.Field(str_length={"min_value": 1})
-    code_action: pl.Utf8
-    date_seance: pl.Date
-    presence: pl.Utf8 = pa.Field(isin=codes_of("presence"))
+    rules = [r for r in contract.kind(kind).row_rules if r.holds is not None]
+    return pa.DataFrameSchema(
+        columns,
+        checks=[_holds(r) for r in rules],
+        strict=True,
+        ordered=True,
+        name=kind,
+    )
 
 
-class Financements(_Row):
-    code_action: pl.Utf8
-    annee: pl.Int32 = pa.Field(in_range={"min_value": YEARS[0], "max_value": YEARS[1]})
-    financeur: pl.Utf8 = pa.Field(isin=codes_of("financeur"))
-    montant_accorde: pl.Float64 = pa.Field(gt=0)
-    type_convention: pl.Utf8 = pa.Field(isin=codes_of("type_convention"))
-    date_debut: pl.Date
-    date_fin: pl.Date
-
-    @pa.dataframe_check
-    def fin_apres_debut(cls, data: PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col("date_fin") >= pl.col("date_debut"))
+SCHEMAS: dict[str, pa.DataFrameSchema] = {kind: schema_for(kind) for kind in CONTRACT.kinds}
 
 
-SCHEMAS: dict[str, type[_Row]] = {
-    "participants": Participants,
-    "seances": Seances,
-    "financements": Financements,
-}
-
-
-def columns_of(kind: str) -> dict[str, pl.DataType]:
+def columns_of(kind: str, contract: Contract = CONTRACT) -> dict[str, pl.DataType]:
     """Accepted columns of a kind with their polars dtypes, in raw.<kind> order."""
-    schema = SCHEMAS[kind].to_schema()
-    return {name: column.dtype.type for name, column in schema.columns.items()}
+    return {"row_number": pl.Int32} | {
+        c.name: contract.types[c.type].polars for c in contract.kind(kind).columns
+    }

@@ -16,10 +16,12 @@ import duckdb
 
 from dashboards.site import relative_reports_href, write_site
 from pipelines.ingest.reports import write_validation_reports
+from pipelines.kit import build_partner_kit
 from pipelines.publish.generation import Builder
 from pipelines.publish.tables import export_tables
 
 DOWNLOADS, REPORTS, SITE = "telechargements", "rapports", "tableaux-de-bord"
+KIT = "kit-partenaire"
 
 
 def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder]:
@@ -33,7 +35,18 @@ def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder
 
     def site(folder: Path, generation: Path) -> dict:
         href = relative_reports_href(generation / REPORTS, folder.resolve())
-        summary = write_site(con, folder, href, generation / DOWNLOADS)
+        # the review packs (publish/revues/, never touched here) are listed, not copied
+        revues = generation.parent.parent / "revues"
+        summary = write_site(con, folder, href, generation / DOWNLOADS, revues)
         return {"pages": summary.pages, "graphiques": summary.charts}
 
-    return [Builder(DOWNLOADS, downloads), Builder(REPORTS, reports), Builder(SITE, site)]
+    def kit(folder: Path, generation: Path) -> dict:
+        # per partner: XLSX templates and the partner guide, linked to this generation's site
+        return {"fichiers": len(build_partner_kit(con, folder, site_dir=generation / SITE))}
+
+    return [
+        Builder(DOWNLOADS, downloads),
+        Builder(REPORTS, reports),
+        Builder(SITE, site),
+        Builder(KIT, kit),
+    ]

@@ -88,6 +88,7 @@ PAGES = {  # page -> charts, counted by hand from the fixture
     "publics.html": 3,  # education level, barrier, referrer
     "financeurs.html": 2,  # funders by year, multi-year and secured shares
     "telechargements.html": 0,
+    "revues.html": 0,  # the frozen review packs (none in this fixture)
     "methodologie.html": 0,
 }
 

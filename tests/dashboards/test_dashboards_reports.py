@@ -47,7 +47,8 @@ def test_reports_share_the_site_header_navigation_and_style(published):
 def test_adding_a_menu_entry_is_one_line(monkeypatch):
     scopes = {t: [] for t in ("contrat", "pilier", "partenaire", "action", "qpv")}
     scopes["action"] = [Scope("action", "A1", "Forum", "action/A1.html")]
-    monkeypatch.setattr(nav, "NAV", (*nav.NAV[:-1], nav.Page("Revues", "revues.html"), nav.NAV[-1]))
+    # (the real Revues page is in NAV now: the example adds another page)
+    monkeypatch.setattr(nav, "NAV", (*nav.NAV[:-1], nav.Page("Annexe", "annexe.html"), nav.NAV[-1]))
 
     site = nav.resolve(to_site="../", current="action/A1.html", scopes=scopes, reports=None)
     assert [i.label for i in site] == [
@@ -58,8 +59,9 @@ def test_adding_a_menu_entry_is_one_line(monkeypatch):
         "Publics et freins",
         "Financeurs",
         "Téléchargements",
-        "Méthodologie",
         "Revues",
+        "Méthodologie",
+        "Annexe",
     ]  # fmt: skip  (empty scope menus and absent reports are left out)
     # from action/A1.html: up to the site root, then down to the page itself
     assert site[1].links == (nav.Link("Forum", "../action/A1.html", current=True),)
@@ -69,6 +71,6 @@ def test_adding_a_menu_entry_is_one_line(monkeypatch):
         reports="../rapports/index.html",
     )  # fmt: skip
     assert [(i.label, i.href, i.current) for i in reports][-2:] == [
-        ("Revues", "../tableaux-de-bord/revues.html", False),
+        ("Annexe", "../tableaux-de-bord/annexe.html", False),
         ("Rapports de validation", "../rapports/index.html", True),
     ]

@@ -309,7 +309,8 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-PUBLIC_FOLDERS = ("telechargements", "rapports", "tableaux-de-bord")  # in build order
+# in build order (pipelines/publish/outputs.py)
+PUBLIC_FOLDERS = ("telechargements", "rapports", "tableaux-de-bord", "kit-partenaire")
 
 
 def publication(root: Path) -> dict[str, bytes]:

@@ -92,5 +92,12 @@ def test_indicators_are_published_everywhere(demo_run):
     dirs = publish_dirs(root)
     assert (dirs["site"] / "index.html").is_file()
     assert (dirs["rapports"] / "index.html").is_file()
+    # the partner kit: the demo's partners each get three templates and a guide
+    kits = sorted(p.name for p in dirs["kit"].iterdir() if p.is_dir())
+    partners = _query(root, "SELECT code_partenaire FROM ref.partenaires ORDER BY 1")
+    assert kits == [code for (code,) in partners] and len(kits) >= 2
+    for code in kits:
+        assert len(list((dirs["kit"] / code).glob("*.xlsx"))) == 3
+        assert (dirs["kit"] / code / "guide-partenaire.html").is_file()
     for name in ("indicateurs.csv", "indicateurs.xlsx", "indicateurs.parquet"):
         assert (dirs["telechargements"] / name).is_file()
