@@ -25,7 +25,10 @@ $(BIN)/.installed-dev: pyproject.toml uv.lock | uv
 browser:
 	@bash .ci/ensure-chromium
 
+# the demo in data/ gets its partners' reception dates back (a git clone loses mtimes);
+# another EVAL_DATA_DIR is never touched
 run: $(BIN)/.installed-run
+	@if [ "$(abspath $(EVAL_DATA_DIR))" = "$(CURDIR)/data" ]; then $(BIN)/python -m pipelines.demo.stamp data; fi
 	$(BIN)/python -m pipelines.cli run
 
 # make revue LIBELLE="COPIL du 15 mars 2027": freeze the review pack in publish/revues/

@@ -1,12 +1,22 @@
 """End-to-end benchmark: the whole Dagster pipeline (`pipelines.cli run`) at scale.
 
-Generates once, with the demo generator's plain mode, a data root of N people
-(default 1,000,000: ~1.8 M participants rows and ~20 M session rows) under
-/tmp/bench_pipeline/<N>, then runs the pipeline from an empty warehouse in a
-subprocess and prints wall time, peak memory (RSS of the run), each step's duration
-and the published site's size. A second run with nothing new shows the idle cost.
+Two shapes of data, generated once (deterministic) by the demo generator's plain mode:
+- `today`: the demo's 6 partners / 14 actions / 5 QPV, N people (default 1,000,000:
+  ~1.8 M participants rows, ~20 M session rows, 61 files), under /tmp/bench_pipeline/<N>;
+- `many`: a big city's contract, `--split 18`: 108 partners, 504 actions, 1,430 QPV,
+  1,098 files (default 1,250,000 people: 2.2 M participants rows, 25 M session rows),
+  under /tmp/bench_pipeline/many_<N>.
+For each shape, three scenarios, each run `--runs` times (median printed):
+- `vide`: from an empty warehouse (warehouse, archive, publish removed first);
+- `rien_de_neuf`: again, with nothing new in incoming/;
+- `renvoi`: one partner resubmits one file (its sessions of 2026-S1 without its last k
+  rows, k = 1, 2, ... so every run brings new bytes); the original file is put back after.
+Wall time, peak memory of the whole process tree (RSS summed over the run's processes,
+sampled every 0.1 s) and the load average at the start are printed for each run, then each
+step's duration of the last `vide` run and the size of what was published.
 
-    .venv/bin/python benchmarks/bench_pipeline.py [--people 1000000]
+    .venv/bin/python benchmarks/bench_pipeline.py [--shape today|many] [--people N]
+        [--runs 3] [--scenarios vide,rien_de_neuf,renvoi]
 """
 
 from __future__ import annotations
@@ -14,74 +24,168 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import shutil
+import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 STEP = re.compile(r'Finished execution of step "([^"]+)" in ([0-9.]+)(ms|s)')
+PAGE = os.sysconf("SC_PAGE_SIZE")
+SHAPES = {"today": (1_000_000, 1), "many": (1_250_000, 18)}
+RESUBMITTED = ("MLCAEN", "2026-S1", "seances_2026-S1.csv")
 
 
 def _size_mb(folder: Path) -> float:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
 
 
-def _run(root: Path, home: Path) -> tuple[float, str]:
+def _tree_rss(pid: int) -> int:
+    """Bytes resident in `pid` and all its descendants (read from /proc)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            with open(f"/proc/{entry.name}/statm", "rb") as f:
+                rss[int(entry.name)] = int(f.read().split()[1]) * PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+        parents[int(entry.name)] = int(fields[1])
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += rss.get(current, 0)
+        todo.extend(child for child, parent in parents.items() if parent == current)
+    return total
+
+
+def _run(root: Path, home: Path) -> tuple[float, int, str]:
+    """(seconds, peak bytes of the process tree, log) of one `pipelines.cli run`."""
     env = {**os.environ, "EVAL_DATA_DIR": str(root), "DAGSTER_HOME": str(home)}
     start = time.perf_counter()
-    out = subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "pipelines.cli", "run", "--journal", "DEBUG"],
         cwd=ROOT,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
     )
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    log = proc.communicate()[0]
     elapsed = time.perf_counter() - start
-    if out.returncode != 0:
-        sys.exit(out.stdout[-3000:] + out.stderr[-3000:])
-    return elapsed, out.stdout + out.stderr
+    sampler.join()
+    if proc.returncode != 0:
+        sys.exit(log[-6000:])
+    return elapsed, peak[0], log
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--people", type=int, default=1_000_000)
-    args = parser.parse_args()
-    base = Path("/tmp/bench_pipeline") / str(args.people)
-    if not (base / "incoming").is_dir():
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pipelines.demo.generate",
-                "--out",
-                str(base),
-                "--people",
-                str(args.people),
-                "--plain",
-            ],
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+def _generate(base: Path, people: int, split: int) -> None:
+    if (base / "incoming").is_dir():
+        return
+    cmd = [sys.executable, "-m", "pipelines.demo.generate", "--out", str(base)]
+    cmd += ["--people", str(people), "--plain", "--split", str(split)]
+    subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+def _reset(base: Path) -> Path:
     for generated in ("warehouse", "archive", "publish", "dagster_home"):
         shutil.rmtree(base / generated, ignore_errors=True)
     home = base / "dagster_home"
     home.mkdir()
-    rows = sum(1 for f in (base / "incoming").rglob("*") if f.is_file())
-    first, log = _run(base, home)
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    second, _ = _run(base, home)
-    print(f"people: {args.people:,}  partner files: {rows}")
-    print(f"first run (empty warehouse): {first:.1f} s, peak RSS {peak_mb:,.0f} MB")
-    print(f"second run (nothing new):    {second:.1f} s")
-    for name, value, unit in STEP.findall(log):
+    return home
+
+
+def _resubmit(base: Path, k: int) -> None:
+    """The partner sends its file again without its last k rows, one day later."""
+    partner, periode, name = RESUBMITTED
+    path = base / "incoming" / partner / periode / name
+    original = base / f"{name}.original"
+    if not original.exists():
+        shutil.copy2(path, original)
+    lines = original.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:-k]))
+    later = original.stat().st_mtime + 86_400 * k
+    os.utime(path, (later, later))
+
+
+def _restore(base: Path) -> None:
+    partner, periode, name = RESUBMITTED
+    original = base / f"{name}.original"
+    if original.exists():
+        shutil.copy2(original, base / "incoming" / partner / periode / name)
+        original.unlink()
+
+
+def _report(label: str, runs: list[tuple[float, int, float]]) -> None:
+    times = [t for t, _, _ in runs]
+    detail = ", ".join(f"{t:.1f} s ({p / 2**30:.2f} GiB, load {ld:.1f})" for t, p, ld in runs)
+    peak = max(p for _, p, _ in runs) / 2**30
+    print(f"{label:<14} median {statistics.median(times):6.1f} s, peak {peak:.2f} GiB  [{detail}]")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="many")
+    parser.add_argument("--people", type=int, default=0, help="default: the shape's own")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scenarios", default="vide,rien_de_neuf,renvoi")
+    args = parser.parse_args()
+    default_people, split = SHAPES[args.shape]
+    people = args.people or default_people
+    name = str(people) if split == 1 else f"many_{people}"
+    base = Path("/tmp/bench_pipeline") / name
+    _generate(base, people, split)
+    _restore(base)
+    files = sum(1 for f in (base / "incoming").rglob("*") if f.is_file())
+    print(f"shape: {args.shape}, people: {people:,}, partner files: {files}")
+    scenarios = args.scenarios.split(",")
+    results: dict[str, list[tuple[float, int, float]]] = {s: [] for s in scenarios}
+    last_log = ""
+    home = _reset(base)
+    for i in range(args.runs):
+        if "vide" in scenarios:
+            home = _reset(base)
+            load = os.getloadavg()[0]
+            elapsed, peak, last_log = _run(base, home)
+            results["vide"].append((elapsed, peak, load))
+        elif i == 0:
+            _run(base, home)
+        if "rien_de_neuf" in scenarios:
+            load = os.getloadavg()[0]
+            elapsed, peak, _ = _run(base, home)
+            results["rien_de_neuf"].append((elapsed, peak, load))
+        if "renvoi" in scenarios:
+            _resubmit(base, i + 1)
+            load = os.getloadavg()[0]
+            elapsed, peak, _ = _run(base, home)
+            results["renvoi"].append((elapsed, peak, load))
+    _restore(base)
+    for scenario in scenarios:
+        _report(scenario, results[scenario])
+    stages = [line for line in last_log.splitlines() if line.startswith("[étape]")]
+    for line in stages:  # the CLI's own line per stage (pipelines/progress.py)
+        print(f"  {line}")
+    for step, value, unit in [] if stages else STEP.findall(last_log):
         seconds = float(value) / (1000 if unit == "ms" else 1)
-        print(f"  {name:<55} {seconds:8.2f} s")
-    for name in ("tableaux-de-bord", "telechargements", "rapports"):
-        print(f"publish/{name}: {_size_mb(base / 'publish' / name):.2f} MB")
+        print(f"  {step:<55} {seconds:8.2f} s")
+    for folder in ("tableaux-de-bord", "telechargements", "rapports"):
+        print(f"publish/{folder}: {_size_mb(base / 'publish' / folder):.2f} MB")
 
 
 if __name__ == "__main__":

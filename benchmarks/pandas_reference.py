@@ -294,8 +294,37 @@ def compute(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                 scope=contrat_code,
                 ventilation=vent,
             )
+    rows += _completeness_rows(con, contrat_code, periods(d))
     values = pd.DataFrame(rows, columns=[*KEY, "numerateur", "denominateur"])
     return _full_grid(values, d["scopes"], [p[0] for p in periods(d)])
+
+
+def _completeness_rows(con, contrat_code: str, periodes: list) -> list[tuple]:
+    """(v2) taux_remontee(_a_temps): expected reports not 'attendu', by year or all (cumul)."""
+    c = con.sql("SELECT * FROM marts.completude WHERE attendu AND statut <> 'attendu'").df()
+    c["annee"] = pd.to_datetime(c["debut"]).dt.year
+    c["recu"] = c["statut"].isin(["recu_a_temps", "recu_en_retard"])
+    c["a_temps"] = c["statut"] == "recu_a_temps"
+    rows = []
+    for periode, _, _, last_year in periodes:
+        sub = c if periode == "cumul" else c[c["annee"] == last_year]
+        for code, flag in (("taux_remontee", "recu"), ("taux_remontee_a_temps", "a_temps")):
+            if len(sub):
+                rows.append(
+                    (
+                        code,
+                        periode,
+                        "contrat",
+                        contrat_code,
+                        "ensemble",
+                        "ensemble",
+                        float(sub[flag].sum()),
+                        float(len(sub)),
+                    )
+                )
+            g = sub.groupby("code_partenaire")
+            rows += _rows(code, periode, "partenaire", g[flag].sum(), g.size())
+    return rows
 
 
 def _full_grid(values: pd.DataFrame, scopes: dict, periodes: list[str]) -> pd.DataFrame:

@@ -32,6 +32,13 @@ CONFIG = {
     "toImageButtonOptions": {"format": "png", "filename": "graphique"},
 }
 HEIGHT = 320
+PROVISIONAL = "provisoire"
+PROVISIONAL_OPACITY = 0.4  # a provisional year's bar or point is drawn lighter
+
+
+def year_label(year: str, provisional: frozenset[str] | set[str]) -> str:
+    """'2026 (provisoire)' for a provisional period (data contract v2, section 6)."""
+    return f"{year} ({PROVISIONAL})" if year in provisional else year
 
 
 @dataclass(frozen=True)
@@ -62,10 +69,16 @@ def _annotations(series: list[Series], years: list[str], kind: str) -> list[dict
     return notes
 
 
-def _trace(i: int, s: Series, years: list[str], unite: str, kind: str) -> dict:
+def _trace(
+    i: int, s: Series, years: list[str], unite: str, kind: str, provisional=frozenset()
+) -> dict:
     texts = [
-        None if v is None else format_value(v, unite) for v in s.values
+        None
+        if v is None
+        else format_value(v, unite) + (" (provisoire)" if y in provisional else "")
+        for v, y in zip(s.values, years, strict=True)
     ]  # French numbers in the hover, whatever the browser's locale
+    opacity = [PROVISIONAL_OPACITY if y in provisional else 1.0 for y in years]
     trace = {
         "x": years, "y": s.values, "name": escape(s.name), "customdata": texts,
         "hovertemplate": "%{fullData.name}<br>%{x} : %{customdata}<extra></extra>",
@@ -79,23 +92,35 @@ def _trace(i: int, s: Series, years: list[str], unite: str, kind: str) -> dict:
         )  # fmt: skip
     elif kind == "bar":
         trace.update(
-            type="bar", marker={"color": colour}, texttemplate="%{customdata}",
-            textposition="outside", cliponaxis=False,
+            type="bar", marker={"color": colour, "opacity": opacity},
+            texttemplate="%{customdata}", textposition="outside", cliponaxis=False,
         )  # fmt: skip
     else:
         trace.update(
             type="scatter", mode="lines+markers", connectgaps=False,
             line={"color": colour, "dash": DASHES[i % len(DASHES)], "width": 2.5},
-            marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 8, "color": colour},
+            marker={
+                "symbol": SYMBOLS[i % len(SYMBOLS)], "size": 8, "color": colour,
+                "opacity": opacity,
+            },
         )  # fmt: skip
     return trace
 
 
-def trend_figure(series: list[Series], years: list[str], unite: str, kind: str) -> dict:
-    """`kind` is 'bar' (one series of counts or euros) or 'line' (several series)."""
+def trend_figure(
+    series: list[Series],
+    years: list[str],
+    unite: str,
+    kind: str,
+    provisional: frozenset[str] | set[str] = frozenset(),
+) -> dict:
+    """`kind` is 'bar' (one series of counts or euros) or 'line' (several series).
+    A provisional year reads "2026 (provisoire)" on the axis and in the hover, and its bar
+    or point is drawn lighter; the page adds a note under the chart."""
     main = [s for s in series if s.style == "main"]
+    provisional = frozenset(provisional) & set(years)
     return {
-        "data": [_trace(i, s, years, unite, kind) for i, s in enumerate(series)],
+        "data": [_trace(i, s, years, unite, kind, provisional) for i, s in enumerate(series)],
         "layout": {
             "separators": f",{NNBSP}",
             "height": HEIGHT,
@@ -108,6 +133,8 @@ def trend_figure(series: list[Series], years: list[str], unite: str, kind: str) 
                 "type": "category",
                 "categoryorder": "array",
                 "categoryarray": years,
+                "tickvals": years,
+                "ticktext": [year_label(y, provisional) for y in years],
                 "linecolor": "#555555",
                 "ticks": "outside",
                 "fixedrange": True,

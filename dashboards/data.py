@@ -5,6 +5,8 @@ partner files or staging rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
 
 import duckdb
 import polars as pl
@@ -60,8 +62,31 @@ class SiteData:
     millesime: str | None = None
     date_reception_max: object = None
     extra: dict = field(default_factory=dict)
+    # (v2) periods flagged provisoire in marts.periodes (data contract section 6)
+    provisional: frozenset[str] = frozenset()
+    # (v2) reporting calendar of ref.calendrier (None when not recorded)
+    delai_remontee: int | None = None
+    date_arrete: date | None = None
 
     @property
+    def definitive_years(self) -> list[str]:
+        return [y for y in self.years if y not in self.provisional]
+
+    @property
+    def lead_year(self) -> str | None:
+        """The year the synthesis leads with: the latest definitive one (else the latest)."""
+        definitive = self.definitive_years
+        return definitive[-1] if definitive else (self.years[-1] if self.years else None)
+
+    @property
+    def latest_provisional(self) -> str | None:
+        """The latest provisional year after the lead year, shown beside it."""
+        later = [y for y in self.years if y in self.provisional and y != self.lead_year]
+        lead = int(self.lead_year) if self.lead_year else 0
+        later = [y for y in later if int(y) > lead]
+        return later[-1] if later else None
+
+    @cached_property  # read by every block of every page: the rows are scanned once
     def periods(self) -> list[str]:
         has_cumul = self.rows.filter(pl.col("periode") == "cumul").height > 0
         return self.years + (["cumul"] if has_cumul else [])
@@ -99,6 +124,18 @@ def _midterm(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
            FROM marts.cibles_publiees WHERE periode = 'mi_parcours'
            ORDER BY perimetre_type, perimetre_code, code_indicateur"""
     ).pl()
+
+
+def _provisional(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    rows = con.execute("SELECT periode FROM marts.periodes WHERE provisoire").fetchall()
+    return frozenset(p for (p,) in rows)
+
+
+def _calendar(con: duckdb.DuckDBPyConnection) -> tuple[int | None, date | None]:
+    row = con.execute(
+        "SELECT max(delai_remontee_jours), max(date_arrete) FROM ref.calendrier"
+    ).fetchall()
+    return row[0][0], row[0][1]
 
 
 def _files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -179,4 +216,7 @@ def load(con: duckdb.DuckDBPyConnection) -> SiteData:
         files=_files(con),
         millesime=vintage[0],
         date_reception_max=vintage[1],
+        provisional=_provisional(con),
+        delai_remontee=_calendar(con)[0],
+        date_arrete=_calendar(con)[1],
     )

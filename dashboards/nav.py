@@ -45,6 +45,7 @@ NAV = (
     Page("Téléchargements", "telechargements.html"),
     Page("Revues", "revues.html"),
     Page("Méthodologie", "methodologie.html"),
+    Page("Suivi des remontées", "suivi-remontees.html"),
     Page("Rapports de validation", REPORTS),
 )
 

@@ -6,16 +6,18 @@ function here that gathers its data; see dashboards/README.md.
 
 from __future__ import annotations
 
+import html
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-import polars as pl
+from markupsafe import Markup
 
 from dashboards import nav
 from dashboards.cells import Cell, Table
 from dashboards.data import PILIER_LABELS, SCOPE_TYPE_LABELS, SCOPE_TYPES, Scope, SiteData
 from dashboards.format import format_date, format_number, format_size
-from dashboards.render import render
+from dashboards.render import environment, render, url
 from dashboards.sections import (
     GROUPS,
     Cells,
@@ -24,6 +26,7 @@ from dashboards.sections import (
     key_indicator_block,
     midterm_table,
     period_label,
+    provisional_note,
     synthesis_table,
 )
 from dashboards.texts import methodology_context
@@ -54,6 +57,27 @@ class Page:
     charts: int
 
 
+@dataclass(frozen=True)
+class _Lookup:
+    """ref rows by code, built once for all scope pages (not one filter per page)."""
+
+    action: dict[str, dict]  # code_action -> its first row in ref.actions
+    actions_by: dict[str, dict[str, list[str]]]  # column -> value -> code_action, in order
+    qpv: dict[str, dict]
+
+    @classmethod
+    def of(cls, data: SiteData) -> _Lookup:
+        actions, by = {}, {"code_partenaire": {}, "pilier": {}}
+        for row in data.actions.iter_rows(named=True):
+            actions.setdefault(row["code_action"], row)
+            for col, codes in by.items():
+                codes.setdefault(row[col], []).append(row["code_action"])
+        qpv: dict[str, dict] = {}
+        for row in data.qpv.iter_rows(named=True):
+            qpv.setdefault(row["code_qpv"], row)
+        return cls(actions, by, qpv)
+
+
 class SiteContext:
     """What every page shares: data, navigation, footer and per-scope cells."""
 
@@ -63,6 +87,25 @@ class SiteContext:
         self.title = data.contrat.get("libelle") or nav.DEFAULT_SITE_TITLE
         parts = data.rows.partition_by("perimetre_type", "perimetre_code", as_dict=True)
         self.cells = {key: Cells(df) for key, df in parts.items()}
+        self.midterm = data.midterm.partition_by("perimetre_type", "perimetre_code", as_dict=True)
+        self._nav_by_depth: dict[str, str] = {}
+        self.scopes_by_code = {t: {s.code: s for s in data.scopes[t]} for t in SCOPE_TYPES}
+        self.lookup = _Lookup.of(data)
+
+    def nav_html(self, to_site: str, path: str) -> Markup:
+        """The navigation of the page at `path`: with hundreds of scopes it lists thousands
+        of links, the same on every page of a folder but for the current one, so it is
+        rendered once per folder depth and the current page's link marked in the text."""
+        if to_site not in self._nav_by_depth:
+            menu = nav.resolve(
+                to_site=to_site, current="", scopes=self.data.scopes, reports=self.reports_href
+            )
+            macros = environment().get_template("macros.html").module
+            self._nav_by_depth[to_site] = str(macros.nav_list(menu))
+        href = html.escape(url(posixpath.normpath(to_site + path)), quote=True)
+        link = f'<a href="{href}">'
+        marked = f'<a href="{href}" aria-current="page">'
+        return Markup(self._nav_by_depth[to_site].replace(link, marked))
 
     def cells_of(self, scope: Scope) -> Cells:
         return self.cells.get((scope.type, scope.code)) or Cells(self.data.rows.clear())
@@ -73,15 +116,13 @@ class SiteContext:
         """One page from templates/<template>; `path` is relative to the site root;
         `charts`: how many Plotly charts it draws (plotly.js is loaded only when some)."""
         to_site = "../" * path.count("/")
-        menu = nav.resolve(
-            to_site=to_site, current=path, scopes=self.data.scopes, reports=self.reports_href
-        )
-        html = render(
-            template, title=title, site_title=self.title, nav=menu, to_site=to_site,
+        page = render(
+            template, title=title, site_title=self.title, nav_html=self.nav_html(to_site, path),
+            to_site=to_site,
             charts=charts > 0, millesime=self.data.millesime,
             date_reception_max=self.data.date_reception_max, **context,
         )  # fmt: skip
-        return Page(path, html, charts)
+        return Page(path, page, charts)
 
 
 def _vintage(d: SiteData) -> str:
@@ -95,9 +136,7 @@ def _vintage(d: SiteData) -> str:
 
 def _midterm(ctx: SiteContext, scope: Scope) -> Table | None:
     d = ctx.data
-    mid = d.midterm.filter(
-        (pl.col("perimetre_type") == scope.type) & (pl.col("perimetre_code") == scope.code)
-    )
+    mid = ctx.midterm.get((scope.type, scope.code), d.midterm.clear())
     return midterm_table(d, mid, scope.label)
 
 
@@ -119,6 +158,7 @@ def index_page(ctx: SiteContext) -> Page:
         "index.html", "index.html", "Synthèse", charts=len(blocks), vintage=_vintage(d),
         contrat=contrat, synthesis=synthesis_table(d, cells, codes),
         midterm=_midterm(ctx, contrat), date_mi=d.contrat.get("date_mi_parcours"), blocks=blocks,
+        provisional_note=provisional_note(d, d.periods),
     )  # fmt: skip
 
 
@@ -135,14 +175,13 @@ class Fact:
 
 def _scope_facts(ctx: SiteContext, scope: Scope) -> list[Fact]:
     """Links between scopes (a partner's actions, an action's partner and pillar...)."""
-    d, root = ctx.data, "../"
-    by = {t: {s.code: s for s in d.scopes[t]} for t in SCOPE_TYPES}
+    root = "../"
+    by, lookup = ctx.scopes_by_code, ctx.lookup
     facts = [Fact("Code", scope.code, code=True)]
-    acts = d.actions
     if scope.type == "action":
-        row = acts.filter(pl.col("code_action") == scope.code)
-        if row.height:
-            partner, pilier = row["code_partenaire"][0], row["pilier"][0]
+        row = lookup.action.get(scope.code)
+        if row is not None:
+            partner, pilier = row["code_partenaire"], row["pilier"]
             for t, code, word in (
                 ("partenaire", partner, "Partenaire"),
                 ("pilier", pilier, "Pilier"),
@@ -152,15 +191,15 @@ def _scope_facts(ctx: SiteContext, scope: Scope) -> list[Fact]:
                 facts.append(Fact(word, label, links=((label, root + s.path),) if s else ()))
     elif scope.type in ("partenaire", "pilier"):
         col = "code_partenaire" if scope.type == "partenaire" else "pilier"
-        codes = acts.filter(pl.col(col) == scope.code)["code_action"].to_list()
+        codes = lookup.actions_by[col].get(scope.code, [])
         linked = [by["action"][c] for c in codes if c in by["action"]]
         links = tuple((s.label, root + s.path) for s in linked)
         facts.append(Fact("Actions", links=links, as_list=True))
     elif scope.type == "qpv":
-        row = d.qpv.filter(pl.col("code_qpv") == scope.code)
-        if row.height:
-            facts.append(Fact("Commune", row["commune"][0] or ""))
-            pop = row["population"][0]
+        row = lookup.qpv.get(scope.code)
+        if row is not None:
+            facts.append(Fact("Commune", row["commune"] or ""))
+            pop = row["population"]
             if pop is not None:
                 facts.append(Fact("Population", f"{format_number(pop)} habitants"))
     return facts

@@ -62,10 +62,24 @@ class Cells:
         return self.by_key.get((code, ventilation, modalite, periode), {})
 
 
-def period_label(periode: str, years: list[str]) -> str:
+NO_DEFINITIVE_YEAR = "aucune année définitive"
+PROVISIONAL_NOTE = (
+    "Les périodes marquées « provisoire » (barres et points plus clairs) attendent encore des "
+    "bilans de partenaires (attendus, manquants ou refusés) : leurs chiffres peuvent changer."
+)
+
+
+def period_label(periode: str, years: list[str], provisional=frozenset()) -> str:
+    """'2026 (provisoire)' or 'Cumul 2024–2026 (provisoire)' for a provisional period."""
+    label = periode
     if periode == "cumul":
-        return f"Cumul {years[0]}–{years[-1]}" if years else "Cumul"
-    return periode
+        label = f"Cumul {years[0]}–{years[-1]}" if years else "Cumul"
+    return f"{label} (provisoire)" if periode in provisional else label
+
+
+def provisional_note(data: SiteData, periods: list[str]) -> str:
+    """The note under a chart or table that shows a provisional period."""
+    return PROVISIONAL_NOTE if any(p in data.provisional for p in periods) else ""
 
 
 def cell_text(row: dict, unite: str) -> str:
@@ -127,15 +141,17 @@ def group_block(
     years, periods = data.years, data.periods
     unite = data.units[codes[0]]
     series = [_series(cells, c, data.labels[c], years) for c in codes]
-    fig = trend_figure(series, years, unite, group.kind if len(codes) == 1 else "line")
+    kind = group.kind if len(codes) == 1 else "line"
+    fig = trend_figure(series, years, unite, kind, data.provisional)
+    prov = data.provisional
 
     last = years[-1] if years else "cumul"
     has_target = any(
         cells.get(c, p).get("valeur_cible") is not None for c in codes for p in periods
     )
-    header = ["Indicateur", *(period_label(p, years) for p in periods)]
-    if has_target:
-        header += ["Cible", f"Statut {last}"]
+    header = ["Indicateur", *(period_label(p, years, prov) for p in periods)]
+    if has_target:  # a status on a provisional period is shown as provisional
+        header += ["Cible", f"Statut {period_label(last, years, prov)}"]
     rows = []
     for c in codes:
         row = [Cell(data.labels[c])]
@@ -154,7 +170,7 @@ def group_block(
     )
     return chart_block(
         heading=group.title, heading_id=f"{slug}-{group.key}", fig=fig,
-        tbl=Table(caption, header, rows), aria=aria,
+        tbl=Table(caption, header, rows), aria=aria, note=provisional_note(data, periods),
     )  # fmt: skip
 
 
@@ -171,8 +187,8 @@ def breakdown_block(
     years, periods, unite = data.years, data.periods, data.units[code]
     label = f"{data.labels[code]} {VENTILATION_LABELS.get(ventilation, ventilation)}"
     series = [_series(cells, code, MODALITE_LABELS.get(m, m), years, ventilation, m) for m in mods]
-    fig = trend_figure(series, years, unite, "line")
-    header = ["Modalité", *(period_label(p, years) for p in periods)]
+    fig = trend_figure(series, years, unite, "line", data.provisional)
+    header = ["Modalité", *(period_label(p, years, data.provisional) for p in periods)]
     rows = [
         [Cell(MODALITE_LABELS.get(m, m))]
         + [value_cell(cell_text(cells.get(code, p, ventilation, m), unite)) for p in periods]
@@ -182,6 +198,7 @@ def breakdown_block(
     return chart_block(
         heading=label, heading_id=f"{slug}-{code}-{ventilation}", fig=fig,
         tbl=Table(f"{label} ({UNIT_WORDS.get(unite, unite)})", header, rows), aria=aria,
+        note=provisional_note(data, periods),
     )  # fmt: skip
 
 
@@ -196,8 +213,8 @@ def key_indicator_block(data: SiteData, cells: Cells, code: str) -> ChartBlock:
             Series("Valeur attendue (trajectoire)", expected, [False] * len(years), "expected")
         )
     kind = "bar" if unite in ("nombre", "euros") else "line"
-    fig = trend_figure(series, years, unite, kind)
-    header = ["", *(period_label(p, years) for p in periods)]
+    fig = trend_figure(series, years, unite, kind, data.provisional)
+    header = ["", *(period_label(p, years, data.provisional) for p in periods)]
     rows = [
         [Cell("Valeur atteinte")]
         + [value_cell(cell_text(cells.get(code, p), unite)) for p in periods],
@@ -211,7 +228,11 @@ def key_indicator_block(data: SiteData, cells: Cells, code: str) -> ChartBlock:
     if any(cells.get(code, p).get("statut") or cells.get(code, p).get("secret") for p in periods):
         rows.append([Cell("Statut")] + [status_cell(cells.get(code, p)) for p in periods])
     target = target_text(cells.get(code, years[-1] if years else "cumul"), unite)
-    note = f"Cible : {target}." if target != "—" else ""
+    note = " ".join(
+        t
+        for t in (f"Cible : {target}." if target != "—" else "", provisional_note(data, periods))
+        if t
+    )
     aria = (
         f"Graphique : {label}, valeur atteinte par année"
         + (" et valeur attendue" if len(series) > 1 else "")
@@ -224,26 +245,34 @@ def key_indicator_block(data: SiteData, cells: Cells, code: str) -> ChartBlock:
 
 
 def synthesis_table(data: SiteData, cells: Cells, codes: list[str]) -> Table:
-    years = data.years
-    last = years[-1] if years else "cumul"
-    header = [
-        "Indicateur", f"Valeur {last}", f"Statut {last}", period_label("cumul", years),
-        "Statut cumul", "Cible", f"Valeur attendue {last}",
-    ]  # fmt: skip
+    """Leads with the latest definitive year; the latest provisional year, if later, is shown
+    beside it, clearly labelled (data contract v2, section 6)."""
+    years, prov = data.years, data.provisional
+    lead = data.lead_year or "cumul"
+    extra = data.latest_provisional
+    shown = [lead, *([extra] if extra else []), "cumul"]
+    header = ["Indicateur"]
+    for p in shown:
+        label = period_label(p, years, prov)
+        header += [f"Valeur {label}" if p != "cumul" else label, f"Statut {label}"]
+    header += ["Cible", f"Valeur attendue {period_label(lead, years, prov)}"]
     rows = []
     for c in codes:
-        unite, latest, cumul = data.units[c], cells.get(c, last), cells.get(c, "cumul")
-        attendue = latest.get("valeur_attendue")
-        rows.append(
-            [
-                Cell(data.labels[c]),
-                value_cell(cell_text(latest, unite)), status_cell(latest),
-                value_cell(cell_text(cumul, unite)), status_cell(cumul) if cumul else Cell("—"),
-                Cell(target_text(latest, unite), css="num"),
-                Cell(target_value(attendue, unite), css="num"),
-            ]
-        )  # fmt: skip
-    caption = f"Indicateurs clés au périmètre du contrat : {last} et cumul, au regard des cibles"
+        unite, first = data.units[c], cells.get(c, lead)
+        row = [Cell(data.labels[c])]
+        for p in shown:
+            got = cells.get(c, p)
+            row += [value_cell(cell_text(got, unite)), status_cell(got) if got else Cell("—")]
+        row += [
+            Cell(target_text(first, unite), css="num"),
+            Cell(target_value(first.get("valeur_attendue"), unite), css="num"),
+        ]
+        rows.append(row)
+    caption = (
+        f"Indicateurs clés au périmètre du contrat : {period_label(lead, years, prov)}"
+        + (f", {period_label(extra, years, prov)}" if extra else "")
+        + " et cumul, au regard des cibles"
+    )
     return Table(caption, header, rows, css="wide")
 
 
@@ -262,8 +291,9 @@ def midterm_table(data: SiteData, mid: pl.DataFrame, scope_label: str) -> Table 
                 Cell(target_text(r, unite), css="num"),
                 Cell(target_value(r["valeur_attendue"], unite), css="num"),
                 value_cell(format_value(r["valeur_atteinte"], unite, bool(r["secret"]))),
-                Cell(r["periode_valeur"] or "—", css="num"),
-                status_cell(r),
+                # (v2) read on the latest definitive year; none: said instead of a status
+                Cell(r["periode_valeur"] or NO_DEFINITIVE_YEAR, css="num"),
+                status_cell(r) if r["periode_valeur"] else Cell("pas de statut"),
             ]
         )  # fmt: skip
     return Table(f"Lecture à mi-parcours – {scope_label}", header, rows, css="wide")

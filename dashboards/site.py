@@ -15,6 +15,7 @@ import duckdb
 import plotly
 
 from dashboards import data as site_data
+from dashboards import suivi
 from dashboards.equity import equity_pages
 from dashboards.pages import (
     Page,
@@ -87,6 +88,7 @@ def render_pages(
     pages += equity_pages(ctx, downloads)
     revues = revues or _revues(None)
     pages += [downloads_page(ctx, downloads), revues_page(ctx, revues), methodology_page(ctx)]
+    pages.append(suivi.site_page(ctx, con))  # (v2) report follow-up
     return pages
 
 

@@ -63,4 +63,17 @@ def methodology_context(d: SiteData, cumul_label: str) -> dict:
         "statuts": [(code, text) for code, text in STATUT_MEANINGS if code in STATUTS],
         "secret_rules": secret_rules(c.get("seuil_secret")),
         "files": _files_table(d),
+        # (v2) reporting calendar and provisional periods
+        "delai": d.delai_remontee,
+        "date_arrete": d.date_arrete,
+        "provisoires": [
+            label for p in d.periods if p in d.provisional for label in [_period_text(p, d)]
+        ],
+        "definitive": d.definitive_years,
     }
+
+
+def _period_text(periode: str, d: SiteData) -> str:
+    if periode == "cumul":
+        return f"le cumul {d.years[0]}–{d.years[-1]}" if d.years else "le cumul"
+    return periode

@@ -319,6 +319,33 @@ _DECLARED: tuple[Indicateur, ...] = (
         sql="couts.sql",
         secret_base="sorties",
     ),
+    # --- (v2) report completeness (data contract sections 4 and 6): keep this block together
+    Indicateur(
+        "taux_remontee",
+        "Taux de remontée des bilans",
+        "Part des bilans attendus (un par partenaire, période de son rythme et type de "
+        "fichier) qui ont été reçus et acceptés, à temps ou en retard. Seuls comptent les "
+        "bilans dont l'échéance est passée ou qui sont déjà arrivés (statut autre "
+        "qu'« attendu »), des périodes de l'année (toutes pour le cumul).",
+        "pourcentage",
+        "bilans reçus (à temps ou en retard)",
+        "bilans attendus hors statut « attendu »",
+        ("contrat", "partenaire"),
+        sql="remontees.sql",
+        secret_base="none",
+    ),
+    Indicateur(
+        "taux_remontee_a_temps",
+        "Taux de remontée à temps",
+        "Part des mêmes bilans attendus dont le premier fichier accepté est arrivé au plus "
+        "tard à la date limite (fin de la période + délai de remontée du contrat).",
+        "pourcentage",
+        "bilans reçus à temps",
+        "bilans attendus hors statut « attendu »",
+        ("contrat", "partenaire"),
+        sql="remontees.sql",
+        secret_base="none",
+    ),
 )
 
 GRAPHIQUES: tuple[Graphique, ...] = (
@@ -330,6 +357,8 @@ GRAPHIQUES: tuple[Graphique, ...] = (
     Graphique("financement", "Financement total", "bar"),
     Graphique("structure", "Structure et durabilité du financement", "line"),
     Graphique("couts", "Coûts", "line"),
+    # (v2) report completeness, at contract and partner scopes (data contract section 6)
+    Graphique("remontees", "Remontée des bilans", "line"),
 )
 CHARTS = {
     "beneficiaires_uniques": "personnes", "nouveaux_entrants": "personnes",
@@ -345,6 +374,7 @@ CHARTS = {
     "part_credits_specifiques": "structure",
     "part_premier_financeur": "structure", "part_financement_securise_n1": "structure",
     "cout_par_beneficiaire": "couts", "cout_par_sortie_positive": "couts",
+    "taux_remontee": "remontees", "taux_remontee_a_temps": "remontees",  # (v2)
 }  # fmt: skip
 
 
@@ -401,6 +431,9 @@ SECRET_CELLS: dict[str, tuple[Cellule, ...]] = {
     "part_financement_securise_n1": (),
     "cout_par_beneficiaire": (Cellule("denominateur", "personnes"),),
     "cout_par_sortie_positive": (Cellule("denominateur", "sorties_positives"),),
+    # (v2) completeness counts reports, not people: never secret (data contract section 5)
+    "taux_remontee": (),
+    "taux_remontee_a_temps": (),
 }
 
 INDICATEURS: tuple[Indicateur, ...] = tuple(

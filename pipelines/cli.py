@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import typer
 
-from pipelines import settings, warehouse
+from pipelines import progress, settings, warehouse
 
 app = typer.Typer(add_completion=False, help="Pipeline d'évaluation du contrat de ville.")
 
@@ -84,7 +85,8 @@ def run(
         run_config["ops"] = {
             "fichiers_partenaires": {"config": {"partenaire": partenaire, "retraiter": retraiter}}
         }
-    with dg.DagsterInstance.get() as instance:
+    # live display on a terminal, one line per stage in CI and logs
+    with dg.DagsterInstance.get() as instance, progress.reporting(progress.for_stream(sys.stdout)):
         result = job.execute_in_process(
             instance=instance, run_config=run_config, raise_on_error=False
         )
@@ -98,6 +100,7 @@ def run(
     typer.echo(f"Tables à télécharger  : {dirs['telechargements']}")
     typer.echo(f"Rapports de validation: {dirs['rapports'] / 'index.html'}")
     typer.echo(f"Kit partenaire        : {dirs['kit'] / 'index.html'}")
+    typer.echo(f"Relances des bilans   : {dirs['relances'] / 'relances.csv'}")
 
 
 @app.command()

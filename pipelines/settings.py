@@ -55,4 +55,5 @@ def publish_dirs(root: Path) -> dict[str, Path]:
         "kit": publish / "kit-partenaire",
         # frozen review packs: written once by `make revue`, never by a run
         "revues": publish / "revues",
+        "relances": publish / "relances",  # (v2) reminder list and texts
     }

@@ -6,11 +6,14 @@ Expected value (valeur_attendue) at time t: straight line from (annee_reference,
 valeur_reference) to (annee_cible, valeur_cible), clamped outside that range (before the
 reference year: valeur_reference; after the target year: valeur_cible). Same years: valeur_cible.
   - year period 'YYYY': t = YYYY;
-  - 'mi_parcours': t = year + (day_of_year - 1) / days_in_year of the contract's
-    date_mi_parcours (no row when it is empty).
+  - 'mi_parcours' (v2, compares like with like): t = the latest definitive year (not
+    provisoire in marts.periodes; a year absent from it counts as definitive) that is not
+    after the year of the contract's date_mi_parcours (no row when that date is empty).
 Value reached (valeur_atteinte): the 'ensemble' value of the indicator at the target's scope
-for periode_valeur = the year itself; for 'mi_parcours' the year of date_mi_parcours, or the
-latest year period when the data stop earlier.
+for periode_valeur = the year itself; for 'mi_parcours' that latest definitive year. When no
+year is definitive, the 'mi_parcours' row has periode_valeur, valeur_attendue,
+valeur_atteinte and statut empty: the pages say so instead of giving a status.
+A status of a provisional year is shown as provisional (join periode_valeur to marts.periodes).
 Status (statut), with better = higher for sens 'hausse', lower for 'baisse':
   - atteint        the value reached already meets the final target valeur_cible;
   - en_bonne_voie  it meets the expected value;
@@ -34,18 +37,21 @@ lectures AS (
         CAST(annee AS VARCHAR) AS periode_valeur
     FROM annees
     UNION ALL
-    SELECT 'mi_parcours',
-        year(date_mi_parcours)
-            + (dayofyear(date_mi_parcours) - 1)
-            / dayofyear(make_date(year(date_mi_parcours), 12, 31)),
-        CAST(least(year(date_mi_parcours), (SELECT max(annee) FROM annees)) AS VARCHAR)
-    FROM ref.contrat
-    WHERE date_mi_parcours IS NOT NULL
+    SELECT 'mi_parcours', CAST(d.annee AS DOUBLE), CAST(d.annee AS VARCHAR)
+    FROM ref.contrat AS c
+    LEFT JOIN LATERAL (
+        SELECT max(a.annee) AS annee
+        FROM annees AS a
+        LEFT JOIN marts.periodes AS p ON p.periode = CAST(a.annee AS VARCHAR)
+        WHERE NOT coalesce(p.provisoire, FALSE) AND a.annee <= year(c.date_mi_parcours)
+    ) AS d ON TRUE
+    WHERE c.date_mi_parcours IS NOT NULL
 ),
 suivi AS (
     SELECT c.code_indicateur, c.perimetre_type, c.perimetre_code, l.periode,
         c.annee_reference, c.valeur_reference, c.annee_cible, c.valeur_cible, c.sens,
         CASE
+            WHEN l.t IS NULL THEN NULL  -- mid-term reading without a definitive year
             WHEN c.annee_cible = c.annee_reference THEN c.valeur_cible
             ELSE c.valeur_reference + (c.valeur_cible - c.valeur_reference)
                 * (least(greatest(l.t, least(c.annee_reference, c.annee_cible)),

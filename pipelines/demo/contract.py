@@ -19,6 +19,10 @@ CONTRAT = {
     "date_fin": date(2030, 12, 31),
     "date_mi_parcours": date(2027, 6, 30),
     "seuil_secret": 5,
+    # (v2) reporting calendar: reports due 30 days after their period; the calendar is read
+    # as of 15/10/2026 so that the demo's statuses never drift with today's date
+    "delai_remontee_jours": 30,
+    "date_arrete": date(2026, 10, 15),
 }
 
 PILIERS = ("emploi_developpement_economique", "cohesion_sociale", "cadre_de_vie")
@@ -31,6 +35,9 @@ class Partner:
     weight: float  # share of enrolments
     young_only: bool  # a Mission Locale only serves people under 26
     periods: tuple[str, ...]  # reports actually sent (not every partner every period)
+    # (v2) rythme_remontee of partenaires.csv. Every demo partner sent an annual 2024 report,
+    # so all are annual: the half-year reports some also send are "non attendus".
+    rythme: str = "annuel"
 
 
 PARTNERS: tuple[Partner, ...] = (

@@ -8,7 +8,8 @@ qpv.csv, cibles.csv) and <out>/incoming/<partenaire>/<periode>/<file>, the repor
 really send: hand-made XLSX with titles and a Total line, French Excel CSV (cp1252, ';',
 '1 250,50 €'), a software export (UTF-8 BOM, ','), an old .xls, LibreOffice .ods.
 Same seed -> byte-identical files (fixed document dates and zip timestamps); file mtimes
-are set from the report deadlines.
+are set from the report deadlines, and listed in <out>/demo-receptions.csv (path, sha256,
+time sent) for pipelines.demo.stamp, which `make run` uses to restore them after a clone.
 
 Demo with the default seed 42 and 2,000 people (committed under data/; a run prints this):
 - 2,000 people, all in at least one participants file, 2,271 enrolments; 264 (13 %) followed
@@ -38,6 +39,7 @@ scaled by people/2000, no refused file and no resubmission. With --people 100000
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 from collections import Counter
@@ -53,6 +55,8 @@ from pipelines.demo.contract import ACTIONS, PARTNERS, PERIODS, PILIERS, QPVS
 from pipelines.demo.plants import PLANT_TYPES, plant_versions
 from pipelines.demo.population import HORS, draw_population
 from pipelines.demo.reference import write_reference
+from pipelines.demo.split import split_frame
+from pipelines.demo.stamp import write_list
 from pipelines.demo.styles import PLAIN_NAMES, STYLES
 from pipelines.demo.writers import write
 
@@ -180,9 +184,13 @@ def _write_plain_file(df: pl.DataFrame, folder: Path, kind: str, periode: str) -
     return path
 
 
-def generate(out: Path, seed: int = 42, people: int = 2000, plain: bool = False) -> Summary:
+def generate(
+    out: Path, seed: int = 42, people: int = 2000, plain: bool = False, split: int = 1
+) -> Summary:
     out = Path(out)
-    write_reference(out / "reference", people)
+    if split > 1 and not plain:
+        raise ValueError("--split ne s'utilise qu'avec --plain")
+    write_reference(out / "reference", people, split)
     density = PLAIN_SESSION_DENSITY if plain else DEMO_SESSION_DENSITY
     pop = draw_population(seed, people, density)
     plant_rng = np.random.default_rng([seed, 1])
@@ -192,6 +200,7 @@ def generate(out: Path, seed: int = 42, people: int = 2000, plain: bool = False)
     summary = _population_summary(pop)
     incoming = out / "incoming"
     seen = np.zeros(people, dtype=bool)
+    receptions: list[tuple[str, str, datetime]] = []  # (path under incoming/, sha256, sent)
 
     for j, partner in enumerate(PARTNERS):
         for periode in partner.periods:
@@ -211,6 +220,16 @@ def generate(out: Path, seed: int = 42, people: int = 2000, plain: bool = False)
                 written = []
                 for df, done in versions:
                     summary.planted.update(done)
+                    if split > 1:
+                        for code, part in split_frame(df, kind, partner.code, split):
+                            if part.is_empty():
+                                continue
+                            sub_folder = incoming / code / periode
+                            path = _write_plain_file(part, sub_folder, kind, periode)
+                            _set_mtime(path, sent)
+                            rel = str(path.relative_to(out))
+                            summary.files.append((rel, "csv", kind, part.height))
+                        continue
                     if plain:
                         path, fmt = _write_plain_file(df, folder, kind, periode), "csv"
                     else:
@@ -223,7 +242,11 @@ def generate(out: Path, seed: int = 42, people: int = 2000, plain: bool = False)
                         )
                         if refused:
                             summary.refused = str(path.relative_to(out))
-                    _set_mtime(path, sent + timedelta(days=14 * len(written)))
+                    when = sent + timedelta(days=14 * len(written))
+                    _set_mtime(path, when)
+                    if not plain:
+                        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                        receptions.append((path.relative_to(incoming).as_posix(), digest, when))
                     written.append(path)
                     rel = str(path.relative_to(out))
                     summary.files.append((rel, fmt, kind, df.height))
@@ -232,6 +255,8 @@ def generate(out: Path, seed: int = 42, people: int = 2000, plain: bool = False)
                 if len(written) == 2:
                     summary.resubmission = tuple(str(p.relative_to(out)) for p in written)
     summary.people_in_files = int(seen.sum())
+    if not plain:  # a git clone loses mtimes: `make run` restores them from this list
+        write_list(out, receptions)
     return summary
 
 
@@ -259,8 +284,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--plain", action="store_true", help="big plain CSV for benchmarks")
+    parser.add_argument(
+        "--split",
+        type=int,
+        default=1,
+        help="with --plain: each partner -> N partners, 2N actions each (many-files shape)",
+    )
     args = parser.parse_args(argv)
-    summary = generate(args.out, seed=args.seed, people=args.people, plain=args.plain)
+    summary = generate(
+        args.out, seed=args.seed, people=args.people, plain=args.plain, split=args.split
+    )
     print(
         f"Contrat fictif : {len(PARTNERS)} partenaires, {len(ACTIONS)} actions, "
         f"{len({a.pilier for a in ACTIONS})}/{len(PILIERS)} piliers, {len(QPVS)} QPV"

@@ -27,11 +27,19 @@ def contrat_yaml() -> str:
         f"date_fin: {c['date_fin'].isoformat()}\n"
         f"date_mi_parcours: {c['date_mi_parcours'].isoformat()}\n"
         f"seuil_secret: {c['seuil_secret']}\n"
+        f"delai_remontee_jours: {c['delai_remontee_jours']}\n"
+        f"date_arrete: {c['date_arrete'].isoformat()}\n"
     )
 
 
-def write_reference(root: Path, n_people: int) -> list[Path]:
-    """Write the five reference files; actions.csv as French Excel saves it (cp1252, ';')."""
+def write_reference(root: Path, n_people: int, split: int = 1) -> list[Path]:
+    """Write the five reference files; actions.csv as French Excel saves it (cp1252, ';').
+    `split` > 1: the many-files shape of pipelines/demo/split.py."""
+    from pipelines.demo import split as many
+
+    actions = many.actions(split) if split > 1 else ACTIONS
+    partners = many.partners(split) if split > 1 else PARTNERS
+    qpvs = many.qpvs() if split > 1 else QPVS
     root.mkdir(parents=True, exist_ok=True)
     (root / "contrat.yaml").write_text(contrat_yaml(), encoding="utf-8")
     _csv(
@@ -55,22 +63,22 @@ def write_reference(root: Path, n_people: int) -> list[Path]:
                 a.date_debut.strftime("%d/%m/%Y"),
                 a.date_fin.strftime("%d/%m/%Y"),
             ]
-            for a in ACTIONS
+            for a in actions
         ],
         "cp1252",
         ";",
     )
     _csv(
         root / "partenaires.csv",
-        ["code_partenaire", "nom"],
-        [[p.code, p.nom] for p in PARTNERS],
+        ["code_partenaire", "nom", "rythme_remontee"],
+        [[p.code, p.nom, p.rythme] for p in partners],
         "utf-8",
         ",",
     )
     _csv(
         root / "qpv.csv",
         ["code_qpv", "nom", "commune", "population"],
-        [[q.code, q.nom, q.commune, q.population] for q in QPVS],
+        [[q.code, q.nom, q.commune, q.population] for q in qpvs],
         "utf-8",
         ",",
     )

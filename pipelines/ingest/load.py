@@ -12,10 +12,12 @@ The connection must be in autocommit mode: this module opens its own transaction
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from traceback import format_exc
 
 import duckdb
 import polars as pl
@@ -23,7 +25,8 @@ import polars as pl
 from pipelines.ingest import registry
 from pipelines.ingest.model import ISSUE_COLUMNS, ParsedReport, PartnerContext
 from pipelines.ingest.parse import parse_report
-from pipelines.ingest.scan import DEFAULT_MAX_BYTES, IncomingFile
+from pipelines.ingest.prepare import Prepared, prepared_in_order
+from pipelines.ingest.scan import DEFAULT_MAX_BYTES, IncomingFile, periode_bounds
 
 log = logging.getLogger(__name__)
 
@@ -85,38 +88,59 @@ def ingest_files(
     parse: ParseFn = parse_report,
     reprocess: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    on_file: Callable[[int], None] | None = None,
 ) -> IngestSummary:
-    """Archive, parse and record `files`; `ref_context(code)` defaults to partner_context."""
+    """Archive, parse and record `files`; `ref_context(code)` defaults to partner_context.
+    `on_file(rows_read)` is called once per file handled (progress display)."""
     contexts: dict[str, PartnerContext] = {}
 
-    def context_for(code: str) -> PartnerContext:
+    def context_for(f: IncomingFile) -> PartnerContext:
+        code = f.code_partenaire
         if code not in contexts:
             contexts[code] = ref_context(code) if ref_context else partner_context(con, code)
-        return contexts[code]
+        bounds = periode_bounds(f.periode)
+        if bounds is None:
+            return contexts[code]
+        # rule date_apres_periode needs the report's last day
+        return dataclasses.replace(contexts[code], periode_fin=bounds[1])
 
     summary = IngestSummary(run_id=run_id)
+    done = on_file or (lambda rows: None)
+    registry.remove_stale_copies(root)  # left by a run killed while preparing files
+    latest = registry.last_records_by_path(con)
+    in_force_sha = registry.in_force_sha_by_slot(con)
+    todo: list[tuple[IncomingFile, registry.KnownFile | None]] = []
     for f in sorted(files, key=lambda f: (f.mtime, f.name, f.rel)):
-        last = registry.last_record_for_path(con, f.rel)
+        last = latest.get(f.rel)
         seen = last is not None and last.sha256 == f.sha256 and not _cause_may_have_changed(last, f)
         if seen and not reprocess:
             summary.skipped += 1
+            done(0)
             continue
-        try:
-            archive_rel = registry.archive_file(root, f)
-        except registry.ChangedWhileRead:
+        todo.append((f, last if seen else None))
+
+    def jobs():
+        for f, _previous in todo:
+            # parsed ahead unless refused by the scan or (very likely) identical to the
+            # version in force; the writer parses the rare file this guess got wrong
+            ahead = f.refusal is None and not (f.slot and in_force_sha.get(f.slot) == f.sha256)
+            yield f, context_for(f) if ahead else None
+
+    previous_of = {f.rel: previous for f, previous in todo}
+    for f, prepared in prepared_in_order(root, jobs(), max_bytes, parse, len(todo)):
+        if prepared.staged is None:
             log.warning("%s modifié pendant sa lecture : relu au prochain passage.", f.rel)
             summary.skipped += 1
+            done(0)
             continue
-        # Parse the archived bytes: exactly what was hashed and kept, even if incoming/ changes.
-        source = Path(root) / "archive" / archive_rel if archive_rel else f.path
         try:
-            _ingest_one(
+            rows = _ingest_one(
                 con,
+                root,
                 f,
-                source,
-                archive_rel,
+                prepared,
                 run_id,
-                last if seen else None,
+                previous_of[f.rel],
                 parse,
                 context_for,
                 max_bytes,
@@ -125,12 +149,17 @@ def ingest_files(
         except Exception:
             # A fault of the pipeline, not of the partner: fail the run. The file is archived
             # but not recorded, so the run after the fix reads it like a new one.
+            registry.publish_archive(root, prepared.staged)
             log.error(
                 "Erreur interne du traitement sur %s : l'exécution s'arrête, le fichier "
                 "n'est pas enregistré et sera lu à la prochaine exécution.",
                 f.rel,
             )
             raise
+        except BaseException:  # killed or interrupted: the next run prepares it again
+            registry.discard_archive(prepared.staged)
+            raise
+        done(rows)
     return summary
 
 
@@ -146,9 +175,10 @@ def _decide(
     con: duckdb.DuckDBPyConnection,
     f: IncomingFile,
     source: Path,
+    prepared: Prepared,
     previous: registry.KnownFile | None,
     parse: ParseFn,
-    context_for: Callable[[str], PartnerContext],
+    context_for: Callable[[IncomingFile], PartnerContext],
     max_bytes: int,
 ) -> tuple[str, ParsedReport | None, str | None, str | None]:
     """(status, parsed report or None, refusal message, refusal rule)."""
@@ -159,38 +189,72 @@ def _decide(
         return registry.STATUS_IDENTICAL, None, None, None
     if f.refusal is not None:
         return registry.STATUS_REFUSED, None, f.refusal, f.refusal_rule
-    # No catch-all: parse turns every partner fault into a refusal; anything it raises is ours.
-    parsed = parse(source, f.kind, context_for(f.code_partenaire), max_bytes)
+    if not prepared.was_parsed:
+        prepared = prepare_parse(prepared, source, f, parse, context_for, max_bytes)
+    if prepared.error is not None:
+        # No catch-all: parse turns every partner fault into a refusal; anything it raises
+        # is ours (raised here even when it happened on a worker process).
+        log.error("Erreur inattendue en lisant %s\n%s", f.rel, prepared.error_trace)
+        raise prepared.error
+    parsed = prepared.parsed
     if parsed.refused:
         return registry.STATUS_REFUSED, parsed, parsed.refusal, parsed.refusal_rule
     return registry.STATUS_ACCEPTED, parsed, None, None
 
 
+def prepare_parse(
+    prepared: Prepared,
+    source: Path,
+    f: IncomingFile,
+    parse: ParseFn,
+    context_for: Callable[[IncomingFile], PartnerContext],
+    max_bytes: int,
+) -> Prepared:
+    """Parse in the writer a file that was not parsed ahead."""
+    try:
+        parsed = parse(source, f.kind, context_for(f), max_bytes)
+    except Exception as err:
+        return Prepared(prepared.staged, error=err, error_trace=format_exc())
+    return Prepared(prepared.staged, parsed)
+
+
 def _ingest_one(
     con: duckdb.DuckDBPyConnection,
+    root: Path,
     f: IncomingFile,
-    source: Path,
-    archive_rel: str,
+    prepared: Prepared,
     run_id: str,
     previous: registry.KnownFile | None,
     parse: ParseFn,
-    context_for: Callable[[str], PartnerContext],
+    context_for: Callable[[IncomingFile], PartnerContext],
     max_bytes: int,
     summary: IngestSummary,
-) -> None:
-    status, parsed, message, rule = _decide(con, f, source, previous, parse, context_for, max_bytes)
+) -> int:
+    """Decide and record one file in one transaction; the rows it read."""
+    staged = prepared.staged
+    # Parse the archived bytes: exactly what was hashed and kept, even if incoming/ changes.
+    source = staged.readable_copy(root) or f.path
+    status, parsed, message, rule = _decide(
+        con, f, source, prepared, previous, parse, context_for, max_bytes
+    )
+    registry.publish_archive(root, staged)
+    archive_rel = staged.rel
     accepted = status == registry.STATUS_ACCEPTED
     counts = _counts(parsed) if parsed is not None else {}
     con.begin()
     try:
         if previous is not None:  # reprocess: same identity, rows replaced
-            received_at = registry.fetch_one(
-                con, "SELECT received_at FROM ingest.files WHERE file_id = ?", [previous.file_id]
-            )[0]
+            # the reception date is the one recorded first (data contract section 6)
+            received_at, date_reception = registry.fetch_one(
+                con,
+                "SELECT received_at, date_reception FROM ingest.files WHERE file_id = ?",
+                [previous.file_id],
+            )
             registry.delete_file_rows(con, previous.file_id)
             arrival_seq, file_id = previous.arrival_seq, previous.file_id
         else:
             received_at = registry.now_local()
+            date_reception = f.date_reception
             arrival_seq = registry.next_arrival_seq(con)
             file_id = registry.make_file_id(arrival_seq, f.sha256)
         if parsed is not None:
@@ -212,6 +276,7 @@ def _ingest_one(
                 "size_bytes": f.size,
                 "mtime": f.mtime,
                 "received_at": received_at,
+                "date_reception": date_reception,
                 "arrival_seq": arrival_seq,
                 "run_id": run_id,
                 "status": status,
@@ -238,6 +303,7 @@ def _ingest_one(
         summary.identical += 1
     else:
         summary.refused += 1
+    return counts.get("rows_read", 0)
 
 
 def _counts(parsed: ParsedReport) -> dict[str, int]:

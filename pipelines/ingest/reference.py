@@ -8,8 +8,9 @@ cibles as .csv/.xlsx/.xls/.ods) and raises ReferenceError listing every problem
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
@@ -25,6 +26,10 @@ from pipelines.ingest.values import on_distinct, parse_amount, parse_date, parse
 
 MAX_BYTES = settings.REFERENCE_MAX_BYTES
 DEFAULT_SEUIL_SECRET = settings.DEFAULT_SEUIL_SECRET
+DEFAULT_DELAI_REMONTEE_JOURS = 60  # (v2) data contract section 1
+RYTHMES = ("annuel", "semestriel")
+DEFAULT_RYTHME = "annuel"
+PARIS = ZoneInfo("Europe/Paris")
 
 
 class ReferenceError(Exception):  # noqa: A001 - the name the pipeline's callers use
@@ -41,9 +46,13 @@ class ReferenceError(Exception):  # noqa: A001 - the name the pipeline's callers
 class Reference:
     contrat: dict  # code, libelle, date_debut, date_fin, date_mi_parcours, seuil_secret
     actions: pl.DataFrame
-    partenaires: pl.DataFrame
+    partenaires: pl.DataFrame  # code_partenaire, nom
     qpv: pl.DataFrame
     cibles: pl.DataFrame
+    # (v2) reporting calendar: delai_remontee_jours, date_arrete (defaults applied) ...
+    calendrier: dict = field(default_factory=dict)
+    # ... and code_partenaire, rythme_remontee (default annuel), from partenaires.csv
+    rythmes: pl.DataFrame | None = None
 
 
 def _col(name, label, *synonyms, required=True, kind="text"):
@@ -64,6 +73,15 @@ FILES: dict[str, tuple[tuple[ColumnSpec, str], ...]] = {
     "partenaires": (
         _col("code_partenaire", "Code partenaire", "Partenaire", "Code", kind="code"),
         _col("nom", "Nom", "Nom du partenaire", "Raison sociale", required=False),
+        _col(
+            "rythme_remontee",
+            "Rythme de remontée",
+            "Rythme",
+            "Rythme des bilans",
+            "Périodicité",
+            required=False,
+            kind="rythme",
+        ),
     ),
     "qpv": (
         _col("code_qpv", "Code QPV", "QPV", "Code", kind="code"),
@@ -96,7 +114,13 @@ _PARSERS = {
         "n'est pas un nombre entier positif",
     ),
     "number": (parse_amount, pl.Float64, "n'est pas un nombre lisible"),
+    "rythme": (
+        lambda e: strip_expr(fold_code_expr(e)).pipe(lambda v: pl.when(v.is_in(RYTHMES)).then(v)),
+        pl.Utf8,
+        f"n'est pas un rythme de remontée connu ({' ou '.join(RYTHMES)})",
+    ),
 }
+DEFAULTS = {("partenaires", "rythme_remontee"): DEFAULT_RYTHME}  # optional column, empty cell
 
 
 def read_reference(root: Path) -> Reference:
@@ -106,12 +130,15 @@ def read_reference(root: Path) -> Reference:
         folder = Path(root)
     problems: list[str] = []
     contrat = _read_contrat(folder, problems)
+    calendrier = contrat.pop("_calendrier", {})
     frames = {name: _read_file(folder, name, problems) for name in FILES}
     if not problems:
         _cross_checks(contrat, frames, problems)
     if problems:
         raise ReferenceError(problems)
-    return Reference(contrat, **frames)
+    rythmes = frames["partenaires"].select("code_partenaire", "rythme_remontee")
+    frames["partenaires"] = frames["partenaires"].drop("rythme_remontee")
+    return Reference(contrat, **frames, calendrier=calendrier, rythmes=rythmes)
 
 
 def _find(folder: Path, name: str) -> Path | None:
@@ -158,6 +185,9 @@ def _read_file(folder: Path, name: str, problems: list[str]) -> pl.DataFrame:
             )
         parsed.append(value)
     frame = rows.select(pl.col("row_number").alias("_ligne")).with_columns(parsed)
+    for (file, column), default in DEFAULTS.items():
+        if file == name:
+            frame = frame.with_columns(pl.col(column).fill_null(default))
     return frame.with_columns(pl.lit(path.name).alias("_fichier"))
 
 
@@ -192,12 +222,52 @@ def _read_contrat(folder: Path, problems: list[str]) -> dict:
     if isinstance(seuil, bool) or not isinstance(seuil, int) or seuil < 1:
         problems.append(f"contrat.yaml : « seuil_secret » doit être un entier ≥ 1 ({seuil!r}).")
     contrat["seuil_secret"] = seuil
+    contrat["_calendrier"] = _read_calendar_keys(data, _yaml_lines(path), problems)
     start, end, middle = contrat["date_debut"], contrat["date_fin"], contrat["date_mi_parcours"]
     if start and end and end < start:
         problems.append("contrat.yaml : date_fin précède date_debut.")
     if start and end and middle and not start <= middle <= end:
         problems.append("contrat.yaml : date_mi_parcours hors de la durée du contrat.")
     return contrat
+
+
+def _read_calendar_keys(data: dict, lines: dict, problems: list[str]) -> dict:
+    """(v2) delai_remontee_jours (default 60) and date_arrete (default: today in Paris)."""
+
+    def where(key: str) -> str:
+        return f"contrat.yaml, ligne {lines[key]}" if key in lines else "contrat.yaml"
+
+    delai = data.get("delai_remontee_jours")
+    if delai in (None, ""):
+        delai = DEFAULT_DELAI_REMONTEE_JOURS
+    if isinstance(delai, bool) or not isinstance(delai, int) or delai < 0:
+        problems.append(
+            f"{where('delai_remontee_jours')} : « delai_remontee_jours » doit être un nombre "
+            f"entier de jours ≥ 0 (valeur reçue : « {delai} »)."
+        )
+    calendrier = {"delai_remontee_jours": delai, "date_arrete": None}
+    raw = data.get("date_arrete")
+    if raw in (None, ""):
+        calendrier["date_arrete"] = dt.datetime.now(PARIS).date()
+        return calendrier
+    calendrier["date_arrete"] = _yaml_date(raw)
+    if calendrier["date_arrete"] is None:
+        problems.append(
+            f"{where('date_arrete')} : « date_arrete » n'est pas une date lisible "
+            f"(valeur reçue : « {raw} » ; attendu jj/mm/aaaa ou aaaa-mm-jj)."
+        )
+    return calendrier
+
+
+def _yaml_lines(path: Path) -> dict[str, int]:
+    """Line (from 1) of each top-level key of a YAML mapping, for messages."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
 
 
 def _yaml_date(value: object) -> dt.date | None:
@@ -267,9 +337,15 @@ def _check_cibles(contrat: dict, frames: dict[str, pl.DataFrame], problems: list
 
 
 def write_reference(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    """Replace every ref.* table in one transaction (the tables of schema.sql must exist)."""
+    """Replace every ref.* table in one transaction (the tables of the migrations must exist)."""
     contrat = pl.DataFrame(
-        [ref.contrat],
+        [
+            {
+                k: v
+                for k, v in ref.contrat.items()
+                if k not in ("delai_remontee_jours", "date_arrete")
+            }
+        ],
         schema={
             "code": pl.Utf8,
             "libelle": pl.Utf8,
@@ -279,7 +355,18 @@ def write_reference(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
             "seuil_secret": pl.Int32,
         },
     )
-    tables = {"contrat": contrat, **{name: getattr(ref, name) for name in FILES}}
+    calendar_schema = {"delai_remontee_jours": pl.Int32, "date_arrete": pl.Date}
+    calendrier = pl.DataFrame([ref.calendrier] if ref.calendrier else [], schema=calendar_schema)
+    rythmes = ref.rythmes
+    if rythmes is None:
+        rythmes = pl.DataFrame(schema={"code_partenaire": pl.Utf8, "rythme_remontee": pl.Utf8})
+    tables = {
+        "contrat": contrat,
+        **{name: getattr(ref, name) for name in FILES},
+        # (v2) calendar settings live in their own tables (migration 0005)
+        "calendrier": calendrier,
+        "rythmes": rythmes,
+    }
     con.execute("BEGIN TRANSACTION")
     try:
         for name, frame in tables.items():

@@ -53,14 +53,39 @@ def archive_file(root: Path, f: IncomingFile) -> str:
     copying the file) raise ChangedWhileRead and nothing is kept.
     Symlinks and special files are never opened (the link is not followed).
     """
+    staged = stage_archive(root, f)
+    publish_archive(root, staged)
+    return staged.rel
+
+
+@dataclass(frozen=True)
+class StagedArchive:
+    """A file copied to the archive under a hidden temp name (`tmp`), or already there
+    (`tmp` None); `rel` is '' for a file that cannot be archived."""
+
+    rel: str
+    tmp: Path | None = None
+
+    def readable_copy(self, root: Path) -> Path | None:
+        """The archived bytes to parse: the temp copy until published."""
+        if not self.rel:
+            return None
+        return self.tmp or Path(root) / "archive" / self.rel
+
+
+def stage_archive(root: Path, f: IncomingFile) -> StagedArchive:
+    """The first half of archive_file: copy, hash and fsync under a hidden name. Safe in
+    another process: the run publishes it (publish_archive) when it records the file, so
+    a kill never shows an archived file that was not recorded."""
     if not f.readable:
-        return ""
+        return StagedArchive("")
     rel = archive_relpath(f.sha256, f.name)
     target = Path(root) / "archive" / rel
     if target.exists():
-        return rel
+        return StagedArchive(rel)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    # the extension stays: readers choose the format from it
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
     try:
         digest = hashlib.sha256()
         with os.fdopen(fd, "wb") as out, open(f.path, "rb") as src:
@@ -72,11 +97,34 @@ def archive_file(root: Path, f: IncomingFile) -> str:
         if digest.hexdigest() != f.sha256:
             raise ChangedWhileRead(f.rel)
         shutil.copystat(f.path, tmp)
-        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return rel
+    return StagedArchive(rel, Path(tmp))
+
+
+def publish_archive(root: Path, staged: StagedArchive) -> None:
+    """Give a staged copy its final name (an existing copy of the same bytes is kept)."""
+    if staged.tmp is None:
+        return
+    target = Path(root) / "archive" / staged.rel
+    if target.exists():
+        staged.tmp.unlink(missing_ok=True)
+    else:
+        os.replace(staged.tmp, target)
+
+
+def discard_archive(staged: StagedArchive) -> None:
+    if staged.tmp is not None:
+        staged.tmp.unlink(missing_ok=True)
+
+
+def remove_stale_copies(root: Path) -> None:
+    """Temp copies left by a killed run (runs are serialised by the warehouse lock)."""
+    archive = Path(root) / "archive"
+    if archive.is_dir():
+        for tmp in archive.glob("*/.tmp-*"):
+            tmp.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -97,6 +145,22 @@ def last_record_for_path(con: duckdb.DuckDBPyConnection, rel: str) -> KnownFile 
         [rel],
     )
     return KnownFile(*row) if row else None
+
+
+def last_records_by_path(con: duckdb.DuckDBPyConnection) -> dict[str, KnownFile]:
+    """last_record_for_path for every known path, in one query."""
+    rows = con.execute(
+        "SELECT source_path, file_id, sha256, arrival_seq, status, refusal_rule FROM ingest.files "
+        "QUALIFY row_number() OVER (PARTITION BY source_path ORDER BY arrival_seq DESC) = 1"
+    ).fetchall()
+    return {row[0]: KnownFile(*row[1:]) for row in rows}
+
+
+def in_force_sha_by_slot(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, str], str]:
+    rows = con.execute(
+        "SELECT code_partenaire, periode, kind, sha256 FROM ingest.files WHERE in_force"
+    ).fetchall()
+    return {(p, per, k): sha for p, per, k, sha in rows}
 
 
 def in_force_for_slot(

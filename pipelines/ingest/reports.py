@@ -11,13 +11,16 @@ these reports: it is replaced.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from dashboards import suivi
 from pipelines.fsutil import staged_dir
 from pipelines.ingest.report_html import ISSUE_HEADERS, Layout, file_page, index_page
+from pipelines.publish.relances import reminder_texts
 from pipelines.safe_text import neutralise_frame
 from pipelines.settings import publish_dirs
 
@@ -36,6 +39,19 @@ ORDER BY f.arrival_seq DESC
 """
 
 
+def write_validation_index(
+    con: duckdb.DuckDBPyConnection, out_dir: Path, run_id: str | None = None
+) -> Path:
+    """Rewrite only index.html (atomically): a run that received nothing new keeps every
+    file's page, but the overview names the latest run."""
+    files = con.sql(FILES_SQL).pl()
+    target = Path(out_dir) / "index.html"
+    tmp = target.with_name(".index.html.tmp")
+    tmp.write_text(index_page(_layout(con, Path(out_dir), None), files, run_id), encoding="utf-8")
+    os.replace(tmp, target)
+    return target
+
+
 def write_validation_reports(
     con: duckdb.DuckDBPyConnection,
     out_dir: Path,
@@ -46,10 +62,7 @@ def write_validation_reports(
     `site_dir` (linked from every page) defaults to the site's folder beside `out_dir`, as
     settings.publish_dirs lays out publish/ (also inside a folder built aside)."""
     out_dir = Path(out_dir)
-    if site_dir is None:
-        site_dir = out_dir.parent / publish_dirs(Path())["site"].name
-    libelle = con.sql("SELECT any_value(libelle) FROM ref.contrat").fetchall()[0][0]
-    layout = Layout.between(out_dir, site_dir, libelle)
+    layout = _layout(con, out_dir, site_dir)
     files = con.sql(FILES_SQL).pl()
     if run_id is None and files.height:
         run_id = files.get_column("run_id")[0]
@@ -73,7 +86,19 @@ def write_validation_reports(
             written += [page_name, csv_name]
         (build / "index.html").write_text(index_page(layout, files, run_id), encoding="utf-8")
         written.append("index.html")
+        # (v2) the report follow-up, beside the reports it links to (data contract section 6)
+        (build / suivi.SITE_PATH).write_text(
+            suivi.report_side_page(con, layout, reminder_texts(con)), encoding="utf-8"
+        )
+        written.append(suivi.SITE_PATH)
     return [out_dir / name for name in written]
+
+
+def _layout(con: duckdb.DuckDBPyConnection, out_dir: Path, site_dir: Path | None) -> Layout:
+    if site_dir is None:
+        site_dir = out_dir.parent / publish_dirs(Path())["site"].name
+    libelle = con.sql("SELECT any_value(libelle) FROM ref.contrat").fetchall()[0][0]
+    return Layout.between(out_dir, site_dir, libelle)
 
 
 def _issues(

@@ -15,8 +15,9 @@ import os
 import re
 import stat
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pipelines.ingest.parse import MAX_BYTES, detect_kind
 
@@ -41,6 +42,8 @@ class IncomingFile:
     refusal: str | None = None  # French, for the partner
     refusal_rule: str | None = None  # short code stored in ingest.files
     readable: bool = True  # False for symlinks / special files: never opened nor archived
+    # (v2) reception date: calendar date in Europe/Paris of the modification time
+    date_reception: date | None = None
 
     @property
     def name(self) -> str:
@@ -51,6 +54,28 @@ class IncomingFile:
         if self.code_partenaire and self.periode and self.kind:
             return (self.code_partenaire, self.periode, self.kind)
         return None
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def reception_date(mtime_ns: int) -> date:
+    """Data contract section 6: the calendar date in Europe/Paris of the modification time."""
+    return datetime.fromtimestamp(mtime_ns / 1e9, PARIS).date()
+
+
+def periode_bounds(periode: str) -> tuple[date, date] | None:
+    """First and last day of a report period: 2025-S1 = 1 Jan-30 Jun, 2025 and 2025-S2 end
+    on 31 Dec (data contract sections 3 and 6)."""
+    m = _PERIODE_RE.match(periode or "")
+    if not m:
+        return None
+    year, half = int(m.group(1)), m.group(2)
+    if half == "1":
+        return date(year, 1, 1), date(year, 6, 30)
+    if half == "2":
+        return date(year, 7, 1), date(year, 12, 31)
+    return date(year, 1, 1), date(year, 12, 31)
 
 
 def periode_rang(periode: str) -> int | None:
@@ -191,6 +216,7 @@ def _inspect(
             kind=kind,
             size=st.st_size,
             mtime=mtime,
+            date_reception=reception_date(st.st_mtime_ns),
             sha256=sha,
             refusal=refusal,
             refusal_rule=rule,

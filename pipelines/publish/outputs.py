@@ -18,10 +18,12 @@ from dashboards.site import relative_reports_href, write_site
 from pipelines.ingest.reports import write_validation_reports
 from pipelines.kit import build_partner_kit
 from pipelines.publish.generation import Builder
+from pipelines.publish.relances import write_relances
 from pipelines.publish.tables import export_tables
 
 DOWNLOADS, REPORTS, SITE = "telechargements", "rapports", "tableaux-de-bord"
 KIT = "kit-partenaire"
+RELANCES = "relances"  # (v2) reminder list and texts (data contract section 6)
 
 
 def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder]:
@@ -44,9 +46,14 @@ def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder
         # per partner: XLSX templates and the partner guide, linked to this generation's site
         return {"fichiers": len(build_partner_kit(con, folder, site_dir=generation / SITE))}
 
+    def relances(folder: Path, _generation: Path) -> dict:
+        written = write_relances(con, folder)
+        return {"partenaires_a_relancer": len(written) - 1}
+
     return [
         Builder(DOWNLOADS, downloads),
         Builder(REPORTS, reports),
         Builder(SITE, site),
         Builder(KIT, kit),
+        Builder(RELANCES, relances),
     ]

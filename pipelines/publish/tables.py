@@ -33,6 +33,7 @@ PUBLISHED_SCHEMA: dict[str, pl.DataType] = {
     "libelle": pl.String,
     "unite": pl.String,
     "periode": pl.String,
+    "provisoire": pl.Boolean,  # (v2) the period's flag of marts.periodes
     "perimetre_type": pl.String,
     "perimetre_code": pl.String,
     "perimetre_libelle": pl.String,
@@ -73,6 +74,8 @@ COLUMNS_FR = {
     "libelle": "nom de l'indicateur",
     "unite": "nombre, pourcentage (0 à 100), pour_mille ou euros",
     "periode": "année civile, ou « cumul » depuis le début du contrat",
+    "provisoire": "oui si la période est provisoire : un bilan attendu d'une de ses périodes "
+    "de remontée est encore attendu, manquant ou refusé (le chiffre peut encore changer)",
     "perimetre_type": "contrat, pilier, partenaire, action ou qpv",
     "perimetre_code": "code du périmètre",
     "perimetre_libelle": "nom du périmètre",
@@ -125,7 +128,9 @@ def build_published_table(con) -> pl.DataFrame:
             on=["code_indicateur", "perimetre_type", "perimetre_code", "periode", "ventilation"],
             how="left",
         )
+        .join(provisional_periods(con), on="periode", how="left")
         .with_columns(
+            provisoire=pl.col("provisoire").fill_null(False),
             libelle=pl.coalesce("libelle", "code_indicateur"),
             perimetre_libelle=pl.coalesce("perimetre_libelle", "perimetre_code"),
             # a status tells where the hidden value lies: secret too
@@ -176,6 +181,15 @@ def millesime_text(date_max: datetime | None, empreinte: str | None) -> str:
     if date_max is None or empreinte is None:
         return "aucune donnée partenaire reçue"
     return f"données reçues jusqu'au {date_max:%Y-%m-%d}, empreinte {empreinte[:12]}…"
+
+
+def provisional_periods(con) -> pl.DataFrame:
+    """(v2) periode -> provisoire, from marts.periodes (data contract section 6)."""
+    return (
+        con.sql("SELECT periode, provisoire FROM marts.periodes")
+        .pl()
+        .cast({"periode": pl.String, "provisoire": pl.Boolean})
+    )
 
 
 def _seuil(con) -> int:

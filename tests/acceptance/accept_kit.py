@@ -118,7 +118,9 @@ def write_reference(ref: Path) -> None:
         "date_debut: 2024-01-01\n"
         "date_fin: 2027-12-31\n"
         "date_mi_parcours: 2026-01-01\n"
-        "seuil_secret: 3\n",
+        "seuil_secret: 3\n"
+        # (v2) the reporting calendar is read at a fixed date, not today's
+        "date_arrete: 2026-06-01\n",
         encoding="utf-8",
     )
     head = ["code_action", "libelle", "code_partenaire", "pilier", "type_action"]

@@ -124,6 +124,8 @@ def test_run_succeeds_and_only_partner_warnings_fail(run):
     # one refused file and rejected rows on purpose: those two checks warn
     assert checks.pop("aucun_fichier_refuse") is False
     assert checks.pop("aucune_ligne_rejetee") is False
+    # (v2) this contract's partners do not send every expected report: the check warns
+    assert checks.pop("bilans_a_relancer") is False
     assert checks and all(checks.values()), checks
 
 
@@ -283,8 +285,9 @@ def test_full_grid(run):
     # taux_abandon, taux_sorties_positives, taux_emploi_durable (5 x 3 x 2 = 30),
     # niveau_formation (5) of beneficiaires and positive exits (10), frein (10), prescripteur
     # (7), financeur (12) of financement_total on 10 scopes (120), and
-    # part_conventions_pluriannuelles on 10 scopes (10) = 187 -> 414 per period, x 4 = 1656.
-    assert q(con, "SELECT count(*) FROM marts.indicateurs") == [(1656,)]
+    # part_conventions_pluriannuelles on 10 scopes (10) = 187, + (v2) taux_remontee and
+    # taux_remontee_a_temps at contrat + 3 partners (8) -> 422 per period, x 4 = 1688.
+    assert q(con, "SELECT count(*) FROM marts.indicateurs") == [(1688,)]
     periods = {r[0] for r in q(con, "SELECT DISTINCT periode FROM marts.indicateurs")}
     assert periods == {"2024", "2025", "2026", "cumul"}
 
@@ -451,8 +454,12 @@ def test_targets(run):
     # cout_par_beneficiaire 2000 -> 1400, baisse: expected 1800 in 2025, 1600 in 2026
     assert got[("cout_par_beneficiaire", "2025")] == (a(1800.0), a(1591.0), "en_bonne_voie")
     assert got[("cout_par_beneficiaire", "2026")] == (a(1600.0), a(1250.0), "atteint")
-    # mid-term review read at 2026-01-01: 6 + 9 * 2/3
-    assert got[("beneficiaires_uniques", "mi_parcours")][0] == a(12.0)
+    # (v2) mid-term (2026-01-01) on the latest definitive year <= 2026: none, since no 2024
+    # report was ever sent (manquant at date_arrete 2026-06-01) and 2025 misses reports
+    # too: the reading says so, with no value and no status
+    assert got[("beneficiaires_uniques", "mi_parcours")] == (None, None, None)
+    provisional = q(con, "SELECT periode FROM marts.periodes WHERE provisoire ORDER BY 1")
+    assert provisional == [("2024",), ("2025",), ("2026",), ("cumul",)]
 
 
 # ---------------------------------------------------------------- published table
@@ -485,7 +492,7 @@ def _small(x):
 def test_published_csv_applies_the_secret(run):
     root, _, con = run
     pub = _published(root)
-    assert len(pub) == 1656  # every row of marts.indicateurs (see above)
+    assert len(pub) == 1688  # every row of marts.indicateurs (see above)
     raw = (root / "publish" / "telechargements" / "indicateurs.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
     cells = [v for row in pub.values() for v in row.values()]
@@ -520,6 +527,10 @@ def test_published_csv_applies_the_secret(run):
         if code in EURO_SHARES or code == "financement_total":
             continue
         if code == "part_conventions_pluriannuelles":  # agreements are no people (section 5)
+            continue
+        if code in ("taux_remontee", "taux_remontee_a_temps"):
+            # (v2) completeness indicators count reports, not people: never secret
+            assert pub[(code, per, ptype, pcode, vent, mod)]["valeur"] != "s", (code, pcode)
             continue
         if unit == "nombre":
             counts = [val]
@@ -586,7 +597,7 @@ def test_xlsx_with_definitions_and_parquet(run):
     out = root / "publish" / "telechargements"
     sheets = openpyxl.load_workbook(out / "indicateurs.xlsx", read_only=True).sheetnames
     assert any("definition" in name.lower() for name in sheets), sheets
-    assert pq.read_metadata(out / "indicateurs.parquet").num_rows == 1656
+    assert pq.read_metadata(out / "indicateurs.parquet").num_rows == 1688
 
 
 def test_one_validation_report_per_received_file(run):

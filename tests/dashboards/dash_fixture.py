@@ -72,11 +72,12 @@ TARGETS = {
 
 PAGES = {  # page -> charts, counted by hand from the fixture
     "index.html": 8,  # the 8 default key indicators (the 3 with targets are among them)
-    "contrat/CV-CAEN.html": 12,  # 8 groups + 2 indicators x 2 breakdowns
+    # 8 groups + (v2) report completeness + 2 indicators x 2 breakdowns
+    "contrat/CV-CAEN.html": 13,
     "pilier/emploi_developpement_economique.html": 7,  # no QPV coverage below contract
     "pilier/cohesion_sociale.html": 7,
-    "partenaire/P01.html": 7,
-    "partenaire/P02.html": 7,
+    "partenaire/P01.html": 8,  # 7 + (v2) report completeness (contract and partner scopes)
+    "partenaire/P02.html": 8,
     "action/A1.html": 7,
     "action/A2.html": 7,
     "action/A3.html": 7,
@@ -90,6 +91,7 @@ PAGES = {  # page -> charts, counted by hand from the fixture
     "telechargements.html": 0,
     "revues.html": 0,  # the frozen review packs (none in this fixture)
     "methodologie.html": 0,
+    "suivi-remontees.html": 0,  # (v2) report follow-up: tables only
 }
 
 

@@ -61,6 +61,7 @@ def test_adding_a_menu_entry_is_one_line(monkeypatch):
         "Téléchargements",
         "Revues",
         "Méthodologie",
+        "Suivi des remontées",
         "Annexe",
     ]  # fmt: skip  (empty scope menus and absent reports are left out)
     # from action/A1.html: up to the site root, then down to the page itself

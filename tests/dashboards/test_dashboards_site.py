@@ -21,8 +21,8 @@ def read(site: Path, name: str) -> str:
 
 def test_summary_and_pages(built_site):
     site, summary = built_site
-    assert summary.pages == 18  # 13 + the 4 v2 analysis pages + the Revues page
-    assert summary.charts == sum(PAGES.values()) == 86  # 75 + 11
+    assert summary.pages == 19  # 13 + 4 v2 analysis pages + Revues + Suivi des remontées
+    assert summary.charts == sum(PAGES.values()) == 89  # 75 + 11 (analysis) + 3 (completeness)
     written = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
     assert set(PAGES) <= written
     assert summary.bytes == sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
@@ -163,7 +163,7 @@ def test_rebuild_replaces_the_site_whole(tmp_path, warehouse):
     finally:
         con.close()
     assert not (out / "ancien.html").exists()
-    assert not (out / "rapports").exists() and summary.pages == 18
+    assert not (out / "rapports").exists() and summary.pages == 19
     assert "Rapports de validation" not in read(out, "index.html")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temporary left
 
@@ -195,7 +195,8 @@ def test_empty_warehouse_and_leftovers_of_a_killed_build(tmp_path, warehouse):
         summary = build_site(con, tmp_path / "site", None, None)
     finally:
         con.close()
-    # synthesis, downloads, revues, methodology, and the 4 v2 analysis pages saying there is no data
-    assert (summary.pages, summary.charts) == (8, 0)
+    # synthesis, downloads, revues, methodology, report follow-up, and the 4 v2 analysis
+    # pages saying there is no data
+    assert (summary.pages, summary.charts) == (9, 0)
     assert "Aucun indicateur publié" in read(tmp_path / "site", "index.html")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "wh.duckdb"]

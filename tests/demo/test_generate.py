@@ -341,3 +341,24 @@ def test_plain_mode_keeps_the_layout(tmp_path):
         if p.name.startswith("participants"):
             ids |= {r["id_participant"] for r in csv.DictReader(io.StringIO(text), delimiter=";")}
     assert len(ids) == 2500
+
+
+def test_reception_list_restores_the_mtimes_a_clone_loses(demo, tmp_path):
+    import os
+    import shutil
+
+    from pipelines.demo.stamp import stamp
+
+    root = tmp_path / "clone"
+    shutil.copytree(demo / "a", root)
+    files = [p for p in (root / "incoming").rglob("*") if p.is_file()]
+    for p in files:  # as after a git clone: every file dated now
+        os.utime(p, None)
+    changed = root / "incoming/MEFAC/2024/participants_2024.csv"
+    changed.write_bytes(changed.read_bytes() + b"\n")  # a file the user changed
+    assert stamp(root) == len(files) - 1
+    # the resubmission is dated 14 days after the first version, as generated
+    first = root / "incoming/FJTET/2025-S1/participants_2025-S1.xlsx"
+    second = root / "incoming/FJTET/2025-S1/participants_2025-S1_v2.xlsx"
+    assert second.stat().st_mtime - first.stat().st_mtime == 14 * 86400
+    assert changed.stat().st_mtime > first.stat().st_mtime + 365 * 86400  # left alone

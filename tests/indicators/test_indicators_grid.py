@@ -44,13 +44,14 @@ def test_full_grid_size_of_the_hand_fixture(warehouse):
     # (v2) beneficiaires residence 3 x 2 (contrat + 2 piliers) + niveau 5 + frein 10 = 21,
     # nouveaux_entrants prescripteur 7, assiduite residence 6, abandon / durable residence
     # 2 x 6, sorties positives residence 6 + niveau 5, financement_total financeur 12 x 10,
-    # part_conventions_pluriannuelles 10 -> 187 more, 414 per period
-    # 3 periods (2024, 2025, cumul) -> 1242
-    assert summary["lignes"] == 1242
+    # part_conventions_pluriannuelles 10 -> 187 more, 414 per period,
+    # (v2) taux_remontee and taux_remontee_a_temps at contrat + 3 partners: 2 x 4 -> 422
+    # 3 periods (2024, 2025, cumul) -> 1266
+    assert summary["lignes"] == 1266
     sizes = {"contrat": 1, "pilier": 2, "partenaire": 3, "action": 4, "qpv": 2}
-    assert expected_grid_size(3, sizes) == 1242
+    assert expected_grid_size(3, sizes) == 1266
     (n,) = warehouse.execute("SELECT count(*) FROM marts.indicateurs").fetchall()[0]
-    assert n == 1242
+    assert n == 1266
 
 
 def test_empty_scope_has_zero_counts_and_empty_rates(warehouse):
@@ -117,7 +118,7 @@ def test_recompute_replaces_the_table(warehouse):
     compute_indicators(warehouse)
     warehouse.execute("DELETE FROM staging.participants WHERE id_participant = 'P1'")
     summary = compute_indicators(warehouse)
-    assert summary["lignes"] == 1242
+    assert summary["lignes"] == 1266
     # 2024 contrat: 8 people minus P1 -> 7
     assert indicator(warehouse, "beneficiaires_uniques", "2024", "contrat", "CV1") == (7, 7, None)
 
@@ -129,7 +130,7 @@ def test_a_failing_run_keeps_the_previous_table(warehouse):
     with pytest.raises(duckdb.Error):
         compute_indicators(warehouse)
     (n,) = warehouse.execute("SELECT count(*) FROM marts.indicateurs").fetchall()[0]
-    assert n == 1242
+    assert n == 1266
     temp = warehouse.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name LIKE 'ind_%'"
     ).fetchall()[0][0]
@@ -150,7 +151,9 @@ def test_sql_files_run_preparation_then_registry_order_then_grid():
     assert names == [n for n in numbered if int(n[:2]) < 90] + registry_files + [
         n for n in numbered if int(n[:2]) >= 90
     ]
-    assert names[-1] == "90_grille.sql" and "cibles.sql" not in names
+    # (v2) 95_periodes.sql flags the periods of the grid as provisional or not
+    assert names[-2:] == ["90_grille.sql", "95_periodes.sql"]
+    assert "cibles.sql" not in names and "completude.sql" not in names
 
 
 def test_checks_pass_on_the_hand_fixture(warehouse):

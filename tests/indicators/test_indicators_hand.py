@@ -242,6 +242,10 @@ CASES = [
     (("cout_par_sortie_positive", "2024", "contrat", "CV1"), 38000.0, 38000, 1),
     # 2025 A4: 12000 funding, no exit -> empty with its numerator kept
     (("cout_par_sortie_positive", "2025", "action", "A4"), None, 12000, 0),
+    # --- (v2) completeness: this fixture has no file log, so no expected report at all ->
+    # empty rates over 0 reports (values with reports: tests/indicators/test_completeness.py)
+    (("taux_remontee", "2025", "contrat", "CV1"), None, 0, 0),
+    (("taux_remontee_a_temps", "cumul", "partenaire", "PB"), None, 0, 0),
 ]  # fmt: skip
 
 

@@ -1,9 +1,9 @@
 """Targets: straight-line expected values, clamping, mid-term reading and the four statuses.
 
 marts.indicateurs is written by hand here so that the values reached are chosen freely.
-Year periods 2024, 2025, 2026 (+ cumul, ignored by targets). date_mi_parcours 2027-07-02 is
-day 183 of a 365-day year: t = 2027 + 182/365; the data stop in 2026, so the mid-term value
-reached is the 2026 one.
+Year periods 2024, 2025, 2026 (+ cumul, ignored by targets). date_mi_parcours 2027-07-02: the
+mid-term reading (v2) takes the latest definitive year not after 2027 and compares it with the
+expected value of that same year; with no provisional period here that is 2026.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ import pytest
 from ind_kit import write_contract
 
 from indicators.compute import compute_targets
-
-T_MID = 2027 + 182 / 365
 
 # (code, perimetre_type, perimetre_code, ref year, ref value, target year, target value, sens)
 CIBLES = [
@@ -64,24 +62,24 @@ EXPECTED = {
     ("taux_sorties_positives", "CV1", "2024"): (40, 40, "en_bonne_voie"),  # on the line
     ("taux_sorties_positives", "CV1", "2025"): (42, 41, "a_surveiller"),  # 1 short <= 1.2
     ("taux_sorties_positives", "CV1", "2026"): (44, 42, "en_retard"),  # 2 short > 1.2
-    # mid-term: 40 + 2 x (t - 2024) = 46.997..., reached 42 (2026)
-    ("taux_sorties_positives", "CV1", "mi_parcours"): (40 + 2 * (T_MID - 2024), 42, "en_retard"),
+    # mid-term (v2): latest definitive year <= 2027 is 2026 (no report is provisional here):
+    # expected 40 + 2 x (2026 - 2024) = 44, reached 42 (2026)
+    ("taux_sorties_positives", "CV1", "mi_parcours"): (44, 42, "en_retard"),
     # hausse 50 (2024) -> 55 (2026): 56 >= 55 and 55 >= 55 already meet the final target
     ("part_femmes", "A1", "2024"): (50, None, None),  # empty rate: no status
     ("part_femmes", "A1", "2025"): (52.5, 56, "atteint"),
     ("part_femmes", "A1", "2026"): (55, 55, "atteint"),
-    ("part_femmes", "A1", "mi_parcours"): (55, 55, "atteint"),  # after 2026: clamped to 55
+    ("part_femmes", "A1", "mi_parcours"): (55, 55, "atteint"),  # 2026: 55
     # baisse 1000 (2024) -> 800 (2028): -50 a year; tolerance 10 % of 200 = 20
     ("cout_par_beneficiaire", "CV1", "2024"): (1000, 990, "en_bonne_voie"),  # below the line
     ("cout_par_beneficiaire", "CV1", "2025"): (950, 965, "a_surveiller"),  # 15 above <= 20
     ("cout_par_beneficiaire", "CV1", "2026"): (900, 930, "en_retard"),  # 30 above > 20
-    ("cout_par_beneficiaire", "CV1", "mi_parcours"): (
-        1000 - 50 * (T_MID - 2024), 930, "en_retard"),
+    ("cout_par_beneficiaire", "CV1", "mi_parcours"): (900, 930, "en_retard"),  # as 2026
     # baisse 20 (2025) -> 10 (2027); tolerance 10 % of 10 = 1
     ("taux_abandon", "EMP", "2024"): (20, 9, "atteint"),  # before 2025: clamped to 20; 9 <= 10
     ("taux_abandon", "EMP", "2025"): (20, 20, "en_bonne_voie"),  # equal to the expected value
     ("taux_abandon", "EMP", "2026"): (15, 16, "a_surveiller"),  # 1 above = the tolerance
-    ("taux_abandon", "EMP", "mi_parcours"): (10, 16, "en_retard"),  # after 2027: 10
+    ("taux_abandon", "EMP", "mi_parcours"): (15, 16, "a_surveiller"),  # as 2026
     # unknown scope: expected values still read on the line, nothing reached
     ("part_femmes", "ZZ", "2024"): (10, None, None),
     ("part_femmes", "ZZ", "2025"): (15, None, None),
@@ -136,3 +134,41 @@ def test_no_mid_term_date_no_mid_term_row_and_recompute_replaces(warehouse):
     assert compute_targets(warehouse) == 15
     # a second run replaces the rows
     assert compute_targets(warehouse) == 15
+
+
+def provisional(con, *years: str) -> None:
+    """marts.periodes as 95_periodes.sql leaves it: the given years provisional."""
+    for periode in ("2024", "2025", "2026"):
+        con.execute(
+            "INSERT INTO marts.periodes VALUES (?, ?, ?, ?)",
+            [periode, date(int(periode), 1, 1), date(int(periode), 12, 31), periode in years],
+        )
+
+
+def test_mid_term_skips_a_provisional_year(warehouse):
+    # 2026 is provisional: the latest definitive year <= 2027 is 2025;
+    # expected on the hausse line at 2025: 40 + 2 = 42, reached 41 -> 1 short <= 1.2
+    load(warehouse)
+    provisional(warehouse, "2026")
+    compute_targets(warehouse)
+    got = suivi(warehouse)
+    assert got[("taux_sorties_positives", "CV1", "mi_parcours")] == (
+        pytest.approx(42),
+        41,
+        "a_surveiller",
+        "2025",
+    )
+    # baisse 20 (2025) -> 10 (2027): 2025 expected 20, reached 20 -> en_bonne_voie
+    assert got[("taux_abandon", "EMP", "mi_parcours")] == (20, 20, "en_bonne_voie", "2025")
+    # the yearly rows are kept; their provisional mark comes from marts.periodes
+    assert got[("taux_sorties_positives", "CV1", "2026")][2] == "en_retard"
+
+
+def test_mid_term_without_a_definitive_year_says_so(warehouse):
+    load(warehouse)
+    provisional(warehouse, "2024", "2025", "2026")
+    compute_targets(warehouse)
+    got = suivi(warehouse)
+    # no definitive year: no year read, no expected value, no value, no status
+    assert got[("taux_sorties_positives", "CV1", "mi_parcours")] == (None, None, None, None)
+    assert got[("part_femmes", "A1", "mi_parcours")] == (None, None, None, None)

@@ -82,7 +82,8 @@ def make_reference(root, write_csv, write_xlsx, **changes):
     folder.mkdir(parents=True)
     (folder / "contrat.yaml").write_text(changes.get("contrat", CONTRAT), encoding="utf-8")
     write_csv(folder / "actions.csv", changes.get("actions", ACTIONS), encoding="cp1252")
-    write_csv(folder / "partenaires.csv", PARTENAIRES, encoding="utf-8-sig", sep=",")
+    partenaires = changes.get("partenaires", PARTENAIRES)
+    write_csv(folder / "partenaires.csv", partenaires, encoding="utf-8-sig", sep=",")
     write_xlsx(folder / "qpv.xlsx", changes.get("qpv", QPV), title_rows=[["Quartiers"]])
     write_csv(folder / "cibles.csv", changes.get("cibles", CIBLES), encoding="utf-8")
     return root
@@ -191,3 +192,55 @@ def test_write_reference_replaces_ref_tables(tmp_path, write_csv, write_xlsx):
         "SELECT valeur_reference FROM ref.cibles WHERE code_indicateur = 'part_femmes'"
     ).fetchone() == (42.5,)
     con.close()
+
+
+# ------------------------------------------------------------ (v2) reporting calendar
+
+
+def test_calendar_defaults_when_columns_and_keys_are_absent(tmp_path, write_csv, write_xlsx):
+    ref = read_reference(make_reference(tmp_path, write_csv, write_xlsx))
+    # no rythme_remontee column: annuel; no keys in contrat.yaml: 60 days, today in Paris
+    assert ref.rythmes.rows() == [("ASSO1", "annuel"), ("MAIRIE", "annuel")]
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=1))).date()  # Paris, winter time
+    assert ref.calendrier["delai_remontee_jours"] == 60
+    assert abs((ref.calendrier["date_arrete"] - today).days) <= 1
+    con = duckdb.connect()
+    migrate(con)
+    write_reference(con, ref)
+    assert con.execute("SELECT * FROM ref.rythmes ORDER BY 1").fetchall() == ref.rythmes.rows()
+    assert con.execute("SELECT delai_remontee_jours FROM ref.calendrier").fetchall() == [(60,)]
+
+
+def test_calendar_values_are_read_with_tolerance(tmp_path, write_csv, write_xlsx):
+    partenaires = [
+        ["Code partenaire", "Nom", "Rythme de remontée"],
+        ["ASSO1", "Association Un", " Semestriel "],
+        ["MAIRIE", "Ville", ""],  # empty cell: the default
+    ]
+    contrat = CONTRAT + "delai_remontee_jours: 45\ndate_arrete: 15/03/2026\n"
+    root = make_reference(tmp_path, write_csv, write_xlsx, partenaires=partenaires, contrat=contrat)
+    ref = read_reference(root)
+    assert ref.rythmes.rows() == [("ASSO1", "semestriel"), ("MAIRIE", "annuel")]
+    assert ref.calendrier == {"delai_remontee_jours": 45, "date_arrete": dt.date(2026, 3, 15)}
+    assert ref.partenaires.columns == ["code_partenaire", "nom"]
+
+
+def test_bad_calendar_values_are_refused_with_file_line_and_value(tmp_path, write_csv, write_xlsx):
+    partenaires = [
+        ["Code partenaire", "Nom", "rythme_remontee"],
+        ["ASSO1", "Association Un", "mensuel"],
+        ["MAIRIE", "Ville", "annuel"],
+    ]
+    # CONTRAT has 5 lines: the new keys are on lines 6 and 7
+    contrat = CONTRAT + "delai_remontee_jours: -10\ndate_arrete: 31/02/2026\n"
+    root = make_reference(tmp_path, write_csv, write_xlsx, partenaires=partenaires, contrat=contrat)
+    with pytest.raises(ReferenceError) as err:
+        read_reference(root)
+    assert err.value.problems == [
+        "contrat.yaml, ligne 6 : « delai_remontee_jours » doit être un nombre entier de jours "
+        "≥ 0 (valeur reçue : « -10 »).",
+        "contrat.yaml, ligne 7 : « date_arrete » n'est pas une date lisible (valeur reçue : "
+        "« 31/02/2026 » ; attendu jj/mm/aaaa ou aaaa-mm-jj).",
+        "partenaires.csv, ligne 2, colonne « rythme_remontee » : « mensuel » n'est pas un rythme "
+        "de remontée connu (annuel ou semestriel).",
+    ]

@@ -67,6 +67,7 @@ def test_one_page_and_one_csv_per_file_plus_the_index(reported):
     ids = sorted(file_ids(con).values())
     assert len(ids) == 3
     expected = {f"{i}.html" for i in ids} | {f"{i}-rejets.csv" for i in ids} | {"index.html"}
+    expected.add("suivi-remontees.html")  # (v2) report follow-up, beside the reports
     assert {p.name for p in written} == expected
     assert {p.name for p in out.iterdir()} == expected
     assert all(p.parent == out for p in written)
@@ -194,8 +195,8 @@ def test_reports_folder_is_replaced_whole(wh, tmp_path):
     out.mkdir(parents=True)
     (out / "ancien.html").write_text("ancien")
     written = write_validation_reports(con, out)
-    assert [p.name for p in written] == ["index.html"]
-    assert sorted(p.name for p in out.iterdir()) == ["index.html"]
+    assert [p.name for p in written] == ["index.html", "suivi-remontees.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "suivi-remontees.html"]
     assert sorted(p.name for p in out.parent.iterdir()) == ["rapports"]  # no temp folder left
     assert "Aucun nouveau fichier" in read(out / "index.html")
 

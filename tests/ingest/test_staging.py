@@ -172,11 +172,13 @@ def test_funding_key_latest_report_wins(wh, write_csv):
 
 def test_cross_file_warnings_flag_rows_that_stay_in_force(wh, write_csv):
     root, con = wh
-    # A1 runs from 01/01/2025 to 31/12/2025 (ingest_kit reference)
+    # A1 runs from 01/01/2025 to 31/12/2025 (ingest_kit reference). The enrolments come in a
+    # 2026-S1 report: an exit on 15/01/2026 may only be told once it has happened (v2 rule
+    # date_apres_periode).
     drop(
         write_csv,
         root,
-        "ASSO1/2025-S1/participants.csv",
+        "ASSO1/2026-S1/participants.csv",
         H,
         [
             participant("P001", "A1", "10/03/2025"),
@@ -212,8 +214,8 @@ def test_cross_file_warnings_flag_rows_that_stay_in_force(wh, write_csv):
     assert warnings == [
         ("2025", 3, "id_participant", "P001", "seance_sans_inscription"),
         ("2025", 4, "id_participant", "P009", "seance_sans_inscription"),
-        ("2025-S1", 3, "date_entree", "15/12/2024", "entree_avant_debut_action"),
-        ("2025-S1", 4, "date_sortie", "15/01/2026", "sortie_apres_fin_action"),
+        ("2026-S1", 3, "date_entree", "15/12/2024", "entree_avant_debut_action"),
+        ("2026-S1", 4, "date_sortie", "15/01/2026", "sortie_apres_fin_action"),
     ]
     assert counts == {
         "participants": 3,
@@ -236,7 +238,7 @@ def test_cross_file_warnings_flag_rows_that_stay_in_force(wh, write_csv):
     drop(
         write_csv,
         root,
-        "ASSO1/2025-S1/participants_v2.csv",
+        "ASSO1/2026-S1/participants_v2.csv",
         H,
         [
             participant("P001", "A1", "10/03/2025"),

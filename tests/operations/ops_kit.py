@@ -309,8 +309,10 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-# in build order (pipelines/publish/outputs.py)
-PUBLIC_FOLDERS = ("telechargements", "rapports", "tableaux-de-bord", "kit-partenaire")
+# in build order (pipelines/publish/outputs.py); (v2) relances: the reminder list
+PUBLIC_FOLDERS = (
+    "telechargements", "rapports", "tableaux-de-bord", "kit-partenaire", "relances"
+)  # fmt: skip
 
 
 def publication(root: Path) -> dict[str, bytes]:

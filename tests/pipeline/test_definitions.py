@@ -22,6 +22,7 @@ def test_definitions_expose_every_stage():
         "marts/cibles_suivi",
         "marts/indicateurs_publies",
         "publication",
+        "marts/completude",
     } <= keys
     assert d.resolve_job_def("pipeline_complet") is not None
     assert d.resolve_sensor_def("nouveaux_fichiers") is not None

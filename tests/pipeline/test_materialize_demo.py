@@ -15,6 +15,7 @@ import pytest
 
 import pipelines
 from pipelines.defs.resources import DataRoot, Warehouse
+from pipelines.demo.stamp import stamp
 from pipelines.settings import publish_dirs, warehouse_path
 
 DEMO = Path(__file__).resolve().parents[2] / "data"
@@ -25,6 +26,9 @@ def demo_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
     for part in ("reference", "incoming"):
         shutil.copytree(DEMO / part, root / part)
+    # as `make run` does: the reception dates a git clone does not keep
+    shutil.copy(DEMO / "demo-receptions.csv", root)
+    assert stamp(root) == 62
     # The plain (unbound) assets and checks: resources are given below.
     found = dg.load_from_defs_folder(path_within_project=Path(pipelines.__file__).parent)
     assets = [*found.assets, *found.asset_checks]
@@ -59,6 +63,7 @@ def test_run_succeeds_and_every_check_passes_but_partner_warnings(demo_run):
     # The demo plants a refused file and bad rows on purpose: those checks warn.
     assert checks.pop("aucun_fichier_refuse") is False
     assert checks.pop("aucune_ligne_rejetee") is False
+    assert checks.pop("bilans_a_relancer") is False  # missing, late and refused reports
     assert checks and all(checks.values()), checks
 
 
@@ -101,3 +106,32 @@ def test_indicators_are_published_everywhere(demo_run):
         assert (dirs["kit"] / code / "guide-partenaire.html").is_file()
     for name in ("indicateurs.csv", "indicateurs.xlsx", "indicateurs.parquet"):
         assert (dirs["telechargements"] / name).is_file()
+
+
+def test_every_report_status_occurs_in_the_demo(demo_run):
+    root, _ = demo_run
+    # demo calendar: every partner annual, due 30 days after the period, as of 15/10/2026;
+    # partner j sends 18 + 5 j days after the period ends (pipelines/demo/generate.py)
+    got = dict(_query(root, "SELECT statut, count(*) FROM marts.completude GROUP BY statut"))
+    assert got == {
+        # 2024 and 2025: MLCAEN (18 days), MEFAC (23), FJTET 2024 (28) x 3 kinds
+        "recu_a_temps": 15,
+        # MOBILAGGLO (33 days), AFPA14 (38), CSCGDD (43): 2024 x 3 + 2025 x 3 minus the
+        # refused MOBILAGGLO 2025 funding file
+        "recu_en_retard": 17,
+        "refuse": 1,
+        "manquant": 3,  # FJTET sent 2025-S1 and 2025-S2 but no 2025 report
+        "attendu": 18,  # 2026 for the 6 partners, due 30/01/2027
+        # half-year files: MLCAEN 2025-S1, S2, 2026-S1 (3 x 3), FJTET 2025-S1 (3),
+        # 2025-S2 (2), 2026-S1 (3), MEFAC and MOBILAGGLO 2026-S1 (2 x 3), AFPA14 2025-S1 (3),
+        # 2025-S2 (2)
+        "non_attendu": 28,
+    }
+    periodes = dict(_query(root, "SELECT periode, provisoire FROM marts.periodes"))
+    assert periodes == {"2024": False, "2025": True, "2026": True, "cumul": True}
+    # the mid-term (30/06/2027) reads 2024, the latest definitive year
+    assert _query(
+        root, "SELECT DISTINCT periode_valeur FROM marts.cibles_suivi WHERE periode = 'mi_parcours'"
+    ) == [("2024",)]
+    relances = publish_dirs(root)["relances"]
+    assert (relances / "relances.csv").is_file() and (relances / "FJTET.txt").is_file()

@@ -112,7 +112,8 @@ def test_published_table_shape_and_content(warehouse):
     described = warehouse.execute("DESCRIBE marts.indicateurs_publies").fetchall()
     assert [(c[0], c[1]) for c in described] == [
         ("code_indicateur", "VARCHAR"), ("libelle", "VARCHAR"), ("unite", "VARCHAR"),
-        ("periode", "VARCHAR"), ("perimetre_type", "VARCHAR"), ("perimetre_code", "VARCHAR"),
+        ("periode", "VARCHAR"), ("provisoire", "BOOLEAN"),
+        ("perimetre_type", "VARCHAR"), ("perimetre_code", "VARCHAR"),
         ("perimetre_libelle", "VARCHAR"), ("ventilation", "VARCHAR"), ("modalite", "VARCHAR"),
         ("valeur", "DOUBLE"), ("numerateur", "DOUBLE"), ("denominateur", "DOUBLE"),
         ("secret", "BOOLEAN"), ("valeur_cible", "DOUBLE"), ("annee_cible", "INTEGER"),
@@ -299,3 +300,36 @@ def test_empty_warehouse_publishes_empty_files(tmp_path):
 def read_french_csv_header(path):
     with path.open(encoding="utf-8-sig", newline="") as f:
         return next(csv.reader(f, delimiter=";"))
+
+
+def test_provisional_flag_in_all_three_formats(tmp_path):
+    # marts.periodes: 2025 provisional (a report still missing), 2024 definitive; one 2024
+    # funding row is added to the 2025 rows of the fixture
+    con = new_warehouse(tmp_path / "w.duckdb")
+    fill_warehouse(con)
+    con.execute(
+        "INSERT INTO marts.indicateurs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        count("financement_total", "contrat", "CV01", 900.0, periode="2024"),
+    )
+    con.execute(
+        "INSERT INTO marts.periodes VALUES ('2024', DATE '2024-01-01', DATE '2024-12-31', false),"
+        " ('2025', DATE '2025-01-01', DATE '2025-12-31', true)"
+    )
+    write_published_table(con)
+    files = export_tables(con, tmp_path / "out")
+    n_2025 = len(INDICATEURS_ROWS)  # every fixture row is in 2025
+
+    csv_rows = read_french_csv(files["indicateurs.csv"])
+    assert {(r["periode"], r["provisoire"]) for r in csv_rows} == {("2024", "non"), ("2025", "oui")}
+    assert sum(r["provisoire"] == "oui" for r in csv_rows) == n_2025
+
+    ws = openpyxl.load_workbook(files["indicateurs.xlsx"])["indicateurs"]
+    header = [c.value for c in ws[1]]
+    cells = [dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert {(r["periode"], r["provisoire"]) for r in cells} == {("2024", "non"), ("2025", "oui")}
+
+    parquet = pl.read_parquet(files["indicateurs.parquet"])
+    assert parquet.schema["provisoire"] == pl.Boolean
+    flags = parquet.group_by("periode").agg(pl.col("provisoire").unique()).sort("periode")
+    assert flags.rows() == [("2024", [False]), ("2025", [True])]
+    con.close()

@@ -87,11 +87,14 @@ def test_pack_holds_document_tables_vintage_and_manifest(story):
     a = story["a"]
     assert a.name.endswith("-copil-du-15-mars-2027")
     files = set(story["before"])
-    assert files == {
+    funder_extracts = {f for f in files if f.startswith("tables/financeurs/")}
+    assert files - funder_extracts == {
         "revue.html", "revue.pdf", "millesime.json", "MANIFEST.sha256",
         "tables/indicateurs.csv", "tables/indicateurs.xlsx", "tables/indicateurs.parquet",
-        "tables/definitions.csv",
+        "tables/definitions.csv", "tables/modalites.csv",
     }  # fmt: skip
+    # every funder extract of the live downloads is frozen too (three files per funder)
+    assert funder_extracts and len(funder_extracts) % 3 == 0
     manifest = (a / "MANIFEST.sha256").read_text(encoding="utf-8").splitlines()
     assert sorted(line.split("  ", 1)[1] for line in manifest) == sorted(
         files - {"MANIFEST.sha256"}
@@ -122,13 +125,13 @@ def test_pack_is_never_touched_while_the_live_site_changes(story):
     # EMP-04, 2025: 22 187,24 € frozen, 23 187,24 € live (see the module docstring)
     frozen = pl.read_parquet(a / "tables" / "indicateurs.parquet").filter(
         (pl.col("code_indicateur") == "financement_total") & (pl.col("perimetre_code") == "EMP-04")
-        & (pl.col("periode") == "2025")
+        & (pl.col("periode") == "2025") & (pl.col("ventilation") == "ensemble")
     )  # fmt: skip
     assert frozen["valeur"].to_list() == [pytest.approx(22187.24)]
     [(now,)] = query(
         root,
         "SELECT valeur FROM marts.indicateurs_publies WHERE code_indicateur='financement_total' "
-        "AND perimetre_code='EMP-04' AND periode='2025'",
+        "AND perimetre_code='EMP-04' AND periode='2025' AND ventilation='ensemble'",
     )
     assert now == pytest.approx(23187.24)
 

@@ -4,8 +4,10 @@ import dagster as dg
 
 from indicators import checks as invariants
 from indicators.compute import compute_indicators, compute_targets
+from pipelines import freshness
 from pipelines.defs.metadata import md_table
 from pipelines.defs.resources import Warehouse
+from pipelines.progress import Stage
 
 GROUP = "indicateurs"
 
@@ -14,13 +16,20 @@ GROUP = "indicateurs"
     group_name=GROUP,
     kinds={"duckdb", "sql"},
     pool="warehouse",
-    deps=["lignes_en_vigueur"],
+    # marts.completude: completeness indicators and provisional periods (marts.periodes)
+    deps=["lignes_en_vigueur", dg.AssetKey(["marts", "completude"])],
     key=dg.AssetKey(["marts", "indicateurs"]),
 )
 def indicateurs(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """All indicators of the contract, every period, scope and breakdown (exact values)."""
-    with warehouse.get_connection(context.log) as con:
-        stats = compute_indicators(con)
+    with Stage("Indicateurs") as stage, warehouse.get_connection(context.log) as con:
+        inputs = freshness.inputs_fingerprint(con)
+        stats = freshness.last_build(con, "marts.indicateurs", inputs)
+        if stats is None:
+            computed = compute_indicators(con)
+            stats = {k: v for k, v in computed.items() if isinstance(v, int | float | str)}
+            freshness.record(con, "marts.indicateurs", inputs, {**stats, "rebuilt": 0})
+        stage.rows = con.sql("SELECT count(*) FROM marts.indicateurs").fetchall()[0][0]
         preview = con.sql(
             "SELECT code_indicateur, periode, valeur FROM marts.indicateurs "
             "WHERE perimetre_type = 'contrat' AND ventilation = 'ensemble' "
@@ -28,7 +37,9 @@ def indicateurs(context: dg.AssetExecutionContext, warehouse: Warehouse):
         ).pl()
     return dg.MaterializeResult(
         metadata={
-            **{k: v for k, v in stats.items() if isinstance(v, int | float | str)},
+            **stage.metadata(),
+            **{k: v for k, v in stats.items() if k != "rebuilt"},
+            "reconstruit": stats.get("rebuilt", 1),
             "apercu": md_table(preview),
         }
     )
@@ -43,9 +54,16 @@ def indicateurs(context: dg.AssetExecutionContext, warehouse: Warehouse):
 )
 def cibles_suivi(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Targets of cibles.csv: value reached, expected value on the trajectory, status."""
-    with warehouse.get_connection(context.log) as con:
-        rows = compute_targets(con)
-    return dg.MaterializeResult(metadata={"lignes": rows})
+    with Stage("Suivi des cibles") as stage, warehouse.get_connection(context.log) as con:
+        inputs = freshness.inputs_fingerprint(con)
+        facts = freshness.last_build(con, "marts.cibles_suivi", inputs)
+        if facts is None:
+            facts = {"lignes": compute_targets(con)}
+            freshness.record(con, "marts.cibles_suivi", inputs, {**facts, "rebuilt": 0})
+        stage.rows = facts["lignes"]
+    return dg.MaterializeResult(
+        metadata={**stage.metadata(), "lignes": stage.rows, "reconstruit": facts.get("rebuilt", 1)}
+    )
 
 
 def _invariant_check(name: str, description: str):
@@ -57,7 +75,13 @@ def _invariant_check(name: str, description: str):
     )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
         with warehouse.get_connection(context.log) as con:
+            # a check that passed on these very inputs passes again: not rerun
+            inputs = freshness.inputs_fingerprint(con)
+            if freshness.last_build(con, f"check.{name}", inputs) is not None:
+                return dg.AssetCheckResult(passed=True, metadata={"violations": 0, "reverifie": 0})
             violations = invariants.CHECKS[name](con)
+            if not violations:
+                freshness.record(con, f"check.{name}", inputs)
         return dg.AssetCheckResult(
             passed=not violations,
             metadata={"violations": len(violations), "exemples": str(violations[:10])},

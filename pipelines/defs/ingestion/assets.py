@@ -12,6 +12,7 @@ from pipelines.ingest.load import build_staging, ingest_files, reference_scope
 from pipelines.ingest.reference import ReferenceError, read_reference, write_reference
 from pipelines.ingest.scan import scan_incoming
 from pipelines.ingest.schemas import SCHEMAS, columns_of
+from pipelines.progress import Stage
 
 GROUP = "ingestion"
 
@@ -30,14 +31,17 @@ class IngestConfig(dg.Config):
 @dg.asset(group_name=GROUP, kinds={"duckdb", "yaml"}, pool="warehouse")
 def referentiel(context: dg.AssetExecutionContext, data_root: DataRoot, warehouse: Warehouse):
     """Reference files of the evaluation officer (contrat, actions, partenaires, qpv, cibles)."""
-    try:
-        ref = read_reference(data_root.root)
-    except ReferenceError as err:
-        raise dg.Failure(description=str(err)) from err
-    with warehouse.get_connection(context.log) as con:
-        write_reference(con, ref)
+    with Stage("Référentiel") as stage:
+        try:
+            ref = read_reference(data_root.root)
+        except ReferenceError as err:
+            raise dg.Failure(description=str(err)) from err
+        with warehouse.get_connection(context.log) as con:
+            write_reference(con, ref)
+        stage.rows = len(ref.actions) + len(ref.partenaires) + len(ref.qpv) + len(ref.cibles)
     return dg.MaterializeResult(
         metadata={
+            **stage.metadata(),
             "contrat": ref.contrat["code"],
             "actions": len(ref.actions),
             "partenaires": len(ref.partenaires),
@@ -85,12 +89,16 @@ def fichiers_partenaires(
         max_bytes = settings.max_file_bytes()
     except ValueError as err:
         raise dg.Failure(description=str(err)) from err
-    with warehouse.get_connection(context.log) as con:
+    with (
+        Stage("Fichiers des partenaires") as stage,
+        warehouse.get_connection(context.log) as con,
+    ):
         years, partners = reference_scope(con)
         files = scan_incoming(data_root.root, years, partners, max_bytes)
         if config.partenaire:
             wanted = config.partenaire.strip().casefold()
             files = [f for f in files if (f.code_partenaire or "").casefold() == wanted]
+        stage.set_total(len(files))
         summary = ingest_files(
             con,
             data_root.root,
@@ -98,8 +106,10 @@ def fichiers_partenaires(
             run_id=context.run.run_id,
             reprocess=config.retraiter,
             max_bytes=max_bytes,
+            on_file=lambda rows: stage.advance(1, rows),
         )
         outcomes = con.sql(FILE_OUTCOMES_SQL, params=[context.run.run_id]).pl()
+        stage.rows = int(outcomes["lues"].sum() or 0)
     refused = outcomes.filter(pl.col("statut") == "refuse")
     rejected = outcomes.filter(pl.col("rejetees") > 0)
     context.log.info(
@@ -108,6 +118,7 @@ def fichiers_partenaires(
     )
     yield dg.MaterializeResult(
         metadata={
+            **stage.metadata(),
             "fichiers_vus": len(files),
             "acceptes": summary.accepted,
             "refuses": summary.refused,
@@ -140,11 +151,13 @@ def fichiers_partenaires(
 @dg.asset(group_name=GROUP, kinds={"duckdb", "sql"}, pool="warehouse", deps=[fichiers_partenaires])
 def lignes_en_vigueur(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """staging.*: for each key, the row of the most recent report, with cross-file warnings."""
-    with warehouse.get_connection(context.log) as con:
+    with Stage("Lignes en vigueur") as stage, warehouse.get_connection(context.log) as con:
         counts = build_staging(con)
+        stage.rows = sum(int(counts[k]) for k in ("participants", "seances", "financements"))
         warned = con.sql(WARNINGS_IN_FORCE_SQL).pl()
     return dg.MaterializeResult(
         metadata={
+            **stage.metadata(),
             **{k: int(v) for k, v in counts.items()},
             # the same count as each file's validation report and the site
             "avertissements_par_fichier": md_table(warned, limit=100),
@@ -166,12 +179,19 @@ def schemas_pandera(context: dg.AssetCheckExecutionContext, warehouse: Warehouse
     Blocking: rows the rules accepted that break the schema are a fault of the pipeline,
     not of a partner, so nothing downstream is computed or published from them."""
     failures: dict[str, pl.DataFrame] = {}
-    with warehouse.get_connection(context.log) as con:
+    with (
+        Stage("Contrôle des lignes en vigueur (pandera)") as stage,
+        warehouse.get_connection(context.log) as con,
+    ):
+        # Always run, even with nothing new: it guards against the rules and the schemas
+        # drifting apart, which no fingerprint of the data would show.
+        stage.rows = 0
         for kind, model in SCHEMAS.items():
             dtypes = columns_of(kind)
             rows = con.sql(f"SELECT {', '.join(dtypes)} FROM staging.{kind}")
             # In batches: 20 M sessions never sit in memory at once.
             for batch in rows.to_arrow_reader(STAGING_CHECK_BATCH):
+                stage.rows += batch.num_rows
                 try:
                     model.validate(pl.from_arrow(batch).cast(dtypes), lazy=True)
                 except pa_errors.SchemaErrors as err:

@@ -3,8 +3,8 @@ marts.cibles_publiees: marts.cibles_suivi under the statistical secrecy of
 marts.indicateurs_publies, applied by key, never by matching values.
 
 The value reached of a target row was read on one cell: the 'ensemble' row of the
-indicator at the target's scope for periode_valeur (the year itself for a year row, the
-mid-term year or the latest year for 'mi_parcours'). When that cell is secret, or not
+indicator at the target's scope for periode_valeur (the year itself for a year row; (v2) the
+latest definitive year for 'mi_parcours', none without one). When that cell is secret, or not
 published at all, the value reached and the status are hidden (secret = true). The target,
 its reference and the expected value come from cibles.csv and the straight trajectory:
 they reveal nothing about partner data and stay shown.

@@ -1,0 +1,82 @@
+"""Skip a stage whose inputs and code are those of its last build.
+
+A rerun with nothing new would otherwise recompute the indicators and rebuild the site,
+the downloads and the reports, identical, every time. Each stage after the rows in force
+records the fingerprint of what it was built from: the file log (every received file,
+its status and version in force), the rows in force (ingest.staging_state), the reference
+tables (reporting calendar included) and the code that computes and renders (indicators/,
+dashboards/, pipelines/). The fingerprint is recorded only after a build succeeded, so a
+failed or killed build is always redone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+REPO = Path(__file__).resolve().parents[1]
+CODE_DIRS = ("indicators", "dashboards", "pipelines")
+CODE_SUFFIXES = {".py", ".sql", ".js", ".css", ".html", ".j2", ".jinja", ".yaml", ".json"}
+INPUTS_SQL = """
+SELECT md5(concat_ws('|',
+    (SELECT string_agg(f::VARCHAR, ';' ORDER BY file_id) FROM ingest.files AS f),
+    (SELECT count(*) FROM ingest.rejections),
+    (SELECT count(*) FROM ingest.warnings),
+    (SELECT max(inputs) FROM ingest.staging_state),
+    (SELECT string_agg(t::VARCHAR, ';' ORDER BY t::VARCHAR) FROM ref.contrat AS t),
+    (SELECT string_agg(t::VARCHAR, ';' ORDER BY t::VARCHAR) FROM ref.actions AS t),
+    (SELECT string_agg(t::VARCHAR, ';' ORDER BY t::VARCHAR) FROM ref.partenaires AS t),
+    (SELECT string_agg(t::VARCHAR, ';' ORDER BY t::VARCHAR) FROM ref.qpv AS t),
+    (SELECT string_agg(t::VARCHAR, ';' ORDER BY t::VARCHAR) FROM ref.cibles AS t),
+    -- (v2) the reporting calendar: date_arrete (resolved, so "today" moves it) and rhythms
+    (SELECT string_agg(t::VARCHAR, ';' ORDER BY t::VARCHAR) FROM ref.calendrier AS t),
+    (SELECT string_agg(t::VARCHAR, ';' ORDER BY t::VARCHAR) FROM ref.rythmes AS t),
+    ?))
+"""
+
+
+@cache
+def code_fingerprint() -> str:
+    """sha256 of the source files that compute and render the outputs."""
+    digest = hashlib.sha256()
+    for folder in CODE_DIRS:
+        for path in sorted((REPO / folder).rglob("*")):
+            if path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(REPO)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_fingerprint(con: duckdb.DuckDBPyConnection, extra: str = "") -> str:
+    """What every stage after the rows in force is built from; `extra` for a stage's own
+    settings (e.g. an output folder)."""
+    rows = con.execute(INPUTS_SQL, [code_fingerprint() + extra]).fetchall()
+    return rows[0][0]
+
+
+def last_build(
+    con: duckdb.DuckDBPyConnection, step: str, inputs: str, *outputs: Path
+) -> dict | None:
+    """What the last build of `step` reported (its facts), when it was built from `inputs`
+    and its output files still exist; None when it must be built."""
+    rows = con.execute(
+        "SELECT inputs, facts FROM ingest.build_state WHERE step = ?", [step]
+    ).fetchall()
+    if not rows or rows[0][0] != inputs or not all(Path(p).exists() for p in outputs):
+        return None
+    return json.loads(rows[0][1] or "{}")
+
+
+def record(
+    con: duckdb.DuckDBPyConnection, step: str, inputs: str, facts: dict | None = None
+) -> None:
+    """`step` was built from `inputs`; `facts` (JSON numbers and text) are shown again when
+    a later run skips it."""
+    con.execute(
+        "INSERT OR REPLACE INTO ingest.build_state VALUES (?, ?, now()::TIMESTAMP, ?)",
+        [step, inputs, json.dumps(facts or {})],
+    )
