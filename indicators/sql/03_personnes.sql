@@ -12,26 +12,35 @@
 -- are counted per action and rolled up; only people with several enrolments go through the
 -- per-scope choice (a high-cardinality GROUP BY). The result is a small cube of head
 -- counts, never person rows.
+-- ind_personnes_choisies keeps the chosen enrolment (rang) of each (period, scope, person
+-- with several enrolments): 04_personnes_contrat.sql reads its contract-scope rows instead
+-- of choosing again.
+CREATE OR REPLACE TEMP TABLE ind_personnes_choisies AS
+WITH actives AS (
+    SELECT per.periode, per.debut, i.id_personne, i.code_action, i.rang
+    FROM ind_inscriptions AS i
+    JOIN ind_periodes AS per
+        ON i.date_entree <= per.fin AND (i.date_sortie IS NULL OR i.date_sortie >= per.debut)
+    WHERE i.n_inscriptions > 1
+)
+SELECT a.periode, a.debut, ap.perimetre_type, ap.perimetre_code, max(a.rang) AS rang
+FROM actives AS a
+JOIN ind_action_perimetres AS ap USING (code_action)
+GROUP BY a.periode, a.debut, ap.perimetre_type, ap.perimetre_code, a.id_personne;
+
 CREATE OR REPLACE TEMP TABLE ind_personnes AS
 WITH actives AS (
     SELECT per.periode, per.debut, i.*
     FROM ind_inscriptions AS i
     JOIN ind_periodes AS per
         ON i.date_entree <= per.fin AND (i.date_sortie IS NULL OR i.date_sortie >= per.debut)
+    WHERE i.n_inscriptions = 1
 ),
 seules AS (
     SELECT periode, code_action, sexe, tranche_age, code_qpv, reside_qpv, infra_bac,
         non_inscrit_ft, date_entree >= debut AS entrant, count(*) AS personnes
     FROM actives
-    WHERE n_inscriptions = 1
     GROUP BY ALL
-),
-choisies AS (
-    SELECT a.periode, a.debut, ap.perimetre_type, ap.perimetre_code, max(a.rang) AS rang
-    FROM actives AS a
-    JOIN ind_action_perimetres AS ap USING (code_action)
-    WHERE a.n_inscriptions > 1
-    GROUP BY a.periode, a.debut, ap.perimetre_type, ap.perimetre_code, a.id_personne
 ),
 cube AS (
     SELECT s.periode, ap.perimetre_type, ap.perimetre_code, s.sexe, s.tranche_age,
@@ -41,7 +50,7 @@ cube AS (
     UNION ALL
     SELECT c.periode, c.perimetre_type, c.perimetre_code, i.sexe, i.tranche_age, i.code_qpv,
         i.reside_qpv, i.infra_bac, i.non_inscrit_ft, i.date_entree >= c.debut, count(*)
-    FROM choisies AS c
+    FROM ind_personnes_choisies AS c
     JOIN ind_inscriptions AS i USING (rang)
     GROUP BY ALL
 ),

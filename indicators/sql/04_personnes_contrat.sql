@@ -6,25 +6,26 @@
 -- it the latest enrolment entering in the period (the rule for nouveaux_entrants).
 -- Kept apart from ind_personnes so that its cube does not multiply by these attributes at
 -- every scope. Speed, as in 03_personnes.sql: a person with a single enrolment is described
--- by it, so only people with several enrolments go through the per-person choice.
+-- by it; people with several enrolments take the contract-scope choice 03_personnes.sql
+-- already made (ind_personnes_choisies).
 CREATE OR REPLACE TEMP TABLE ind_personnes_contrat AS
 WITH actives AS (
-    SELECT per.periode, per.debut, i.rang, i.id_personne, i.n_inscriptions,
-        i.niveau_formation, i.freins, coalesce(i.prescripteur, 'non_renseigne') AS prescripteur,
+    SELECT per.periode, i.niveau_formation, i.freins,
+        coalesce(i.prescripteur, 'non_renseigne') AS prescripteur,
         i.date_entree >= per.debut AS entrant
     FROM ind_inscriptions AS i
     JOIN ind_periodes AS per
         ON i.date_entree <= per.fin AND (i.date_sortie IS NULL OR i.date_sortie >= per.debut)
+    WHERE i.n_inscriptions = 1
 ),
+-- the contract-scope choice made by 03_personnes.sql
 choisies AS (
-    SELECT periode, debut, max(rang) AS rang
-    FROM actives
-    WHERE n_inscriptions > 1
-    GROUP BY periode, debut, id_personne
+    SELECT periode, debut, rang
+    FROM ind_personnes_choisies
+    WHERE perimetre_type = 'contrat'
 )
 SELECT periode, niveau_formation, freins, prescripteur, entrant, count(*) AS personnes
 FROM actives
-WHERE n_inscriptions = 1
 GROUP BY ALL
 UNION ALL
 SELECT c.periode, i.niveau_formation, i.freins, coalesce(i.prescripteur, 'non_renseigne'),
