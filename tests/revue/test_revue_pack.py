@@ -93,8 +93,16 @@ def test_pack_holds_document_tables_vintage_and_manifest(story):
         "tables/indicateurs.csv", "tables/indicateurs.xlsx", "tables/indicateurs.parquet",
         "tables/definitions.csv", "tables/modalites.csv",
     }  # fmt: skip
-    # every funder extract of the live downloads is frozen too (three files per funder)
-    assert funder_extracts and len(funder_extracts) % 3 == 0
+    # the 10 funders named in the funding reports of MEFAC, MOBILAGGLO and FJTET: three files
+    # each (funding lines, indicators, workbook), plus the shared definitions and labels
+    funders = ("bailleur", "caf", "commune", "departement", "epci", "etat_bop147",
+               "etat_droit_commun", "france_travail", "prive", "region")  # fmt: skip
+    assert funder_extracts == {
+        f"tables/financeurs/{name}"
+        for f in funders
+        for name in (f"{f}-financements.csv", f"{f}-indicateurs.csv", f"{f}.xlsx")
+    } | {"tables/financeurs/definitions.csv", "tables/financeurs/modalites.csv"}
+    assert len(funder_extracts) == 32
     manifest = (a / "MANIFEST.sha256").read_text(encoding="utf-8").splitlines()
     assert sorted(line.split("  ", 1)[1] for line in manifest) == sorted(
         files - {"MANIFEST.sha256"}
@@ -215,16 +223,30 @@ def test_pdf_has_contents_page_numbers_commentary_and_no_secret(story):
     from dashboards.format import format_value
 
     shown = {format_value(v, "pourcentage") for (v,) in secret}
+    # the public values are those of the pack's own frozen table: the live warehouse holds
+    # MEFAC's resubmission since, which moved the 2025 funding shares (the contract's 2025
+    # share of BOP 147 credits was 55 500 / 162 064,51 = 34,2 % when pack A was frozen, and
+    # happens to read like a secret 34,21 % rate of a QPV breakdown)
+    frozen = pl.read_parquet(a / "tables" / "indicateurs.parquet").filter(
+        ~pl.col("secret") & (pl.col("unite") == "pourcentage")
+    )
     public = {
         format_value(v, "pourcentage")
-        for (v,) in query(
-            root,
-            "SELECT unnest([valeur, valeur_attendue, valeur_cible]) AS v "
-            "FROM marts.indicateurs_publies WHERE NOT secret AND unite = 'pourcentage' "
-            "UNION ALL SELECT unnest([valeur_attendue, valeur_cible]) FROM marts.cibles_suivi",
-        )
+        for v in [*frozen["valeur"], *frozen["valeur_attendue"], *frozen["valeur_cible"]]
+        + [
+            v
+            for (v,) in query(
+                root, "SELECT unnest([valeur_attendue, valeur_cible]) FROM marts.cibles_suivi"
+            )
+        ]  # fmt: skip
         if v is not None
     }
+    share_2025 = frozen.filter(
+        (pl.col("code_indicateur") == "part_credits_specifiques")
+        & (pl.col("perimetre_type") == "contrat") & (pl.col("periode") == "2025")
+        & (pl.col("ventilation") == "ensemble")
+    )["valeur"]  # fmt: skip
+    assert share_2025.to_list() == [pytest.approx(100 * 55_500 / 162_064.51)]
     # a secret value equal to a published value or a target (mid-term included) proves nothing
     distinctive = shown - public
     assert distinctive
