@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipelines.contract import CONTRACT
+
 PARTICIPANTS_FORMAL = (
     ("id_participant", "N° participant"),
     ("code_action", "Code action"),
@@ -54,23 +56,7 @@ PARTICIPANTS_FJT = (
     ("prescripteur", "Prescripteur"),
     ("_obs", "Observations"),
 )
-PARTICIPANTS_SNAKE = tuple(
-    (c, c)
-    for c in (
-        "id_participant",
-        "code_action",
-        "date_entree",
-        "date_sortie",
-        "motif_sortie",
-        "sexe",
-        "annee_naissance",
-        "code_qpv",
-        "niveau_formation",
-        "inscrit_france_travail",
-        "freins",
-        "prescripteur",
-    )
-)
+PARTICIPANTS_SNAKE = tuple((c.name, c.name) for c in CONTRACT.kind("participants").columns)
 PARTICIPANTS_TEMPLATE = (
     ("id_participant", "ID participant"),
     ("code_action", "Code_action"),

@@ -27,7 +27,7 @@ from pipelines.publish.tables import (
     export_frame,
     write_french_csv,
 )
-from pipelines.safe_text import neutralise
+from pipelines.safe_text import XLSX_SAFE_OPTIONS, neutralise
 
 FOLDER = "financeurs"
 
@@ -119,13 +119,7 @@ def _safe_name(code: str) -> str:
 
 
 def _write_xlsx(financeur, lines, table, definitions, modalites, path: Path) -> None:
-    options = {
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-        "strings_to_numbers": False,
-        "nan_inf_to_errors": True,
-    }
-    with xlsxwriter.Workbook(str(path), options) as wb:
+    with xlsxwriter.Workbook(str(path), XLSX_SAFE_OPTIONS) as wb:
         bold = wb.add_format({"bold": True})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         day = wb.add_format({"num_format": "yyyy-mm-dd"})

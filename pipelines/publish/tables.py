@@ -24,7 +24,7 @@ from pipelines.publish.secret import (
     Hierarchy,
     apply_confidentiality,
 )
-from pipelines.safe_text import neutralise, neutralise_frame
+from pipelines.safe_text import XLSX_SAFE_OPTIONS, neutralise, neutralise_frame
 from pipelines.settings import DEFAULT_SEUIL_SECRET
 
 PUBLISHED_TABLE = "marts.indicateurs_publies"
@@ -405,13 +405,7 @@ def write_xlsx(
     table: pl.DataFrame, definitions: pl.DataFrame, readme: list[tuple[str, str]], path: Path
 ) -> None:
     """Data sheet (numbers as numbers, 's' for secret), definitions, lisez-moi."""
-    options = {
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-        "strings_to_numbers": False,
-        "nan_inf_to_errors": True,
-    }
-    with xlsxwriter.Workbook(str(path), options) as wb:
+    with xlsxwriter.Workbook(str(path), XLSX_SAFE_OPTIONS) as wb:
         bold = wb.add_format({"bold": True})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         when = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})

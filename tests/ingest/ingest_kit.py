@@ -11,31 +11,7 @@ import duckdb
 from pipelines.ingest.load import build_staging, ingest_files, reference_scope
 from pipelines.ingest.scan import scan_incoming
 from pipelines.warehouse import migrate
-
-PARTICIPANTS_HEADER = [
-    "id_participant",
-    "code_action",
-    "date_entree",
-    "date_sortie",
-    "motif_sortie",
-    "sexe",
-    "annee_naissance",
-    "code_qpv",
-    "niveau_formation",
-    "inscrit_france_travail",
-    "freins",
-    "prescripteur",
-]
-SEANCES_HEADER = ["id_participant", "code_action", "date_seance", "presence"]
-FINANCEMENTS_HEADER = [
-    "code_action",
-    "annee",
-    "financeur",
-    "montant_accorde",
-    "type_convention",
-    "date_debut",
-    "date_fin",
-]
+from tests.contract_headers import FINANCEMENTS_HEADER, PARTICIPANTS_HEADER, SEANCES_HEADER  # noqa: F401
 
 # Contract 2024-2027; A1 runs in 2025 only, A2 over the whole contract, both by ASSO1.
 REFERENCE_SQL = """

@@ -27,34 +27,11 @@ import xlsxwriter
 
 from pipelines import settings, warehouse
 from pipelines.cli import INSTANCE_YAML
+from tests.contract_headers import FINANCEMENTS_HEADER, PARTICIPANTS_HEADER, SEANCES_HEADER  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
-PARTICIPANTS_HEADER = [
-    "id_participant",
-    "code_action",
-    "date_entree",
-    "date_sortie",
-    "motif_sortie",
-    "sexe",
-    "annee_naissance",
-    "code_qpv",
-    "niveau_formation",
-    "inscrit_france_travail",
-    "freins",
-    "prescripteur",
-]
-SEANCES_HEADER = ["id_participant", "code_action", "date_seance", "presence"]
-FINANCEMENTS_HEADER = [
-    "code_action",
-    "annee",
-    "financeur",
-    "montant_accorde",
-    "type_convention",
-    "date_debut",
-    "date_fin",
-]
 
 ASSO1_PARTICIPANTS = [
     ["P001", "A1", "15/01/2025", "", "", "F", "1990", "QN01404M", "bac", "oui", "", ""],
