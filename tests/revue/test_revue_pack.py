@@ -313,3 +313,20 @@ def test_document_in_chromium_offline_commentary_as_text_secrets_as_s(story):
     # multi-year share once marts.indicateurs has it)
     assert len(rows) == 14 and len(header) - 2 in (6, 7) and secrets > 0
     assert checked == 14 * (len(header) - 2)
+
+
+def test_document_fills_the_v2_sections_from_the_warehouse(story):
+    html = (story["a"] / "revue.html").read_text(encoding="utf-8")
+    text = _text(re.sub(r"<[^>]+>", " ", html)).replace("&#x27;", "'")
+    assert "Donnée non disponible" not in text
+    # completeness (marts.completude), Mob'Agglo: 2024 and 2025 annual reports of 3 kinds are
+    # due (6), one of its files refused -> 5 received late (the test copies the files today, after
+    # the 30 January deadlines) and 1 refused; the 3 reports of 2026 are expected, not yet due;
+    # its 3 half-year files of 2026-S1 are not expected on an annual calendar
+    assert "Plateforme mobilité Mob'Agglo 0 5 1 0 3 3" in text
+    # provisional periods (marts.periodes): 2026 still awaits reports
+    assert "2026 (provisoire)" in text
+    # breakdowns and the multi-year share of conventions
+    for heading in ("Résidents des quartiers prioritaires et autres", "Freins",
+                    "Part des conventions pluriannuelles (CPO), en nombre"):  # fmt: skip
+        assert heading in text, heading
