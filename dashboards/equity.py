@@ -137,7 +137,7 @@ def comparison_context(ctx) -> dict:
             )
             for pilier in order
         ]
-        label = period_label(p, d.years)
+        label = period_label(p, d.years, d.provisional)
         views.append(
             PeriodView(p, label, p == default, f"Indicateurs clés par action, {label}", groups,
                        _comparison_chart(ctx, actions, p))
@@ -165,7 +165,7 @@ def _comparison_chart(ctx, actions: list[Scope], periode: str) -> ChartBlock:
         for c in COMPARED_CHART
     ]
     fig = trend_figure(series, categories, "pourcentage", "bar")
-    label = period_label(periode, d.years)
+    label = period_label(periode, d.years, d.provisional)
     rows = [
         [Cell(names[s.code])]
         + [value_cell(cell_text(ctx.cells_of(s).get(c, periode), "pourcentage"))
@@ -236,7 +236,7 @@ def _qpv_block(ctx, scope: Scope, cells: Cells) -> ChartBlock:
     periods, years = d.periods, d.years
     header = ["Indicateur"]
     for p in periods:
-        lab = period_label(p, years)
+        lab = period_label(p, years, d.provisional)
         header += [f"QPV {lab}", f"Hors QPV {lab}", f"Écart {lab}"]
     rows = []
     for c in RESIDENCE_CODES:
@@ -249,6 +249,7 @@ def _qpv_block(ctx, scope: Scope, cells: Cells) -> ChartBlock:
         rows.append(row)
     rates = [c for c in RESIDENCE_CODES if d.units[c] == "pourcentage"]
     last = years[-1] if years else "cumul"
+    shown = period_label(last, years, d.provisional)  # data contract v2, section 6
     series = [
         _series(_label("residence", mod), [cells.get(c, last, "residence", mod) for c in rates])
         for mod in ("qpv", "hors_qpv")
@@ -261,8 +262,8 @@ def _qpv_block(ctx, scope: Scope, cells: Cells) -> ChartBlock:
         fig=fig,
         tbl=Table(f"{title}, par période", header, rows, css="wide"),
         aria=f"Graphique en barres : {scope.label}, taux des résidents QPV et des autres "
-        f"bénéficiaires en {period_label(last, years)}. Les valeurs sont dans le tableau.",
-        note=f"Graphique : {period_label(last, years)}.",
+        f"bénéficiaires en {shown}. Les valeurs sont dans le tableau.",
+        note=f"Graphique : {shown}.",
     )
 
 
@@ -289,13 +290,14 @@ def _modalities_block(ctx, cells: Cells, code: str, ventilation: str) -> ChartBl
     periods, years, unite = d.periods, d.years, d.units[code]
     mods = MODALITES[ventilation]
     title = f"{d.labels[code]} par {VENTILATION_LIBELLES[ventilation].lower()}"
-    header = ["Modalité", *(period_label(p, years) for p in periods)]
+    header = ["Modalité", *(period_label(p, years, d.provisional) for p in periods)]
     rows = [
         [Cell(_label(ventilation, m))]
         + [value_cell(cell_text(cells.get(code, p, ventilation, m), unite)) for p in periods]
         for m in mods
     ]
     last = years[-1] if years else "cumul"
+    shown = period_label(last, years, d.provisional)  # data contract v2, section 6
     series = [_series(d.labels[code], [cells.get(code, last, ventilation, m) for m in mods])]
     fig = trend_figure(series, [esc(_label(ventilation, m)) for m in mods], unite, "bar")
     return chart_block(
@@ -303,9 +305,8 @@ def _modalities_block(ctx, cells: Cells, code: str, ventilation: str) -> ChartBl
         heading_id=f"publics-{ventilation}",
         fig=fig,
         tbl=Table(f"{title}, par période", header, rows),
-        aria=f"Graphique en barres : {title}, {period_label(last, years)}. Les valeurs sont "
-        "dans le tableau voisin.",
-        note=f"Graphique : {period_label(last, years)}.",
+        aria=f"Graphique en barres : {title}, {shown}. Les valeurs sont dans le tableau voisin.",
+        note=f"Graphique : {shown}.",
     )
 
 
@@ -347,7 +348,7 @@ def funders_context(ctx, downloads: list[tuple[str, int]]) -> dict:
 def _funders_by_year(ctx, cells: Cells, funders: list[str]) -> ChartBlock:
     d = ctx.data
     periods, years = d.periods, d.years
-    header = ["Financeur", *(period_label(p, years) for p in periods)]
+    header = ["Financeur", *(period_label(p, years, d.provisional) for p in periods)]
     rows = [
         [Cell(_label("financeur", m))]
         + [value_cell(cell_text(cells.get("financement_total", p, "financeur", m), "euros"))

@@ -95,10 +95,12 @@ PAGES = {  # page -> charts, counted by hand from the fixture
 }
 
 
+# the columns of pipelines.publish.tables.PUBLISHED_SCHEMA; no period is provisional here
+# (marts.periodes stays empty)
 PUBLISHED_DDL = """
 CREATE TABLE marts.indicateurs_publies (
     code_indicateur VARCHAR, libelle VARCHAR, unite VARCHAR, periode VARCHAR,
-    perimetre_type VARCHAR, perimetre_code VARCHAR, perimetre_libelle VARCHAR,
+    provisoire BOOLEAN, perimetre_type VARCHAR, perimetre_code VARCHAR, perimetre_libelle VARCHAR,
     ventilation VARCHAR, modalite VARCHAR, valeur DOUBLE, numerateur DOUBLE,
     denominateur DOUBLE, secret BOOLEAN, valeur_cible DOUBLE, annee_cible INTEGER,
     valeur_attendue DOUBLE, statut VARCHAR, millesime VARCHAR,
@@ -144,7 +146,7 @@ def published_rows() -> list[tuple]:
                             cible, annee, by_period = TARGETS[ind.code]
                             attendue, statut = by_period.get(periode, (None, None))
                         rows.append((
-                            ind.code, libelle, ind.unite, periode, t, code, label, v, m,
+                            ind.code, libelle, ind.unite, periode, False, t, code, label, v, m,
                             None if secret else value, None, None, secret, cible, annee,
                             attendue, statut, "2025", datetime(2026, 1, 15, 10, 30), "x",
                         ))  # fmt: skip

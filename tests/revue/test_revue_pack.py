@@ -93,8 +93,16 @@ def test_pack_holds_document_tables_vintage_and_manifest(story):
         "tables/indicateurs.csv", "tables/indicateurs.xlsx", "tables/indicateurs.parquet",
         "tables/definitions.csv", "tables/modalites.csv",
     }  # fmt: skip
-    # every funder extract of the live downloads is frozen too (three files per funder)
-    assert funder_extracts and len(funder_extracts) % 3 == 0
+    # the 10 funders named in the funding reports of MEFAC, MOBILAGGLO and FJTET: three files
+    # each (funding lines, indicators, workbook), plus the shared definitions and labels
+    funders = ("bailleur", "caf", "commune", "departement", "epci", "etat_bop147",
+               "etat_droit_commun", "france_travail", "prive", "region")  # fmt: skip
+    assert funder_extracts == {
+        f"tables/financeurs/{name}"
+        for f in funders
+        for name in (f"{f}-financements.csv", f"{f}-indicateurs.csv", f"{f}.xlsx")
+    } | {"tables/financeurs/definitions.csv", "tables/financeurs/modalites.csv"}
+    assert len(funder_extracts) == 32
     manifest = (a / "MANIFEST.sha256").read_text(encoding="utf-8").splitlines()
     assert sorted(line.split("  ", 1)[1] for line in manifest) == sorted(
         files - {"MANIFEST.sha256"}
@@ -215,16 +223,30 @@ def test_pdf_has_contents_page_numbers_commentary_and_no_secret(story):
     from dashboards.format import format_value
 
     shown = {format_value(v, "pourcentage") for (v,) in secret}
+    # the public values are those of the pack's own frozen table: the live warehouse holds
+    # MEFAC's resubmission since, which moved the 2025 funding shares (the contract's 2025
+    # share of BOP 147 credits was 55 500 / 162 064,51 = 34,2 % when pack A was frozen, and
+    # happens to read like a secret 34,21 % rate of a QPV breakdown)
+    frozen = pl.read_parquet(a / "tables" / "indicateurs.parquet").filter(
+        ~pl.col("secret") & (pl.col("unite") == "pourcentage")
+    )
     public = {
         format_value(v, "pourcentage")
-        for (v,) in query(
-            root,
-            "SELECT unnest([valeur, valeur_attendue, valeur_cible]) AS v "
-            "FROM marts.indicateurs_publies WHERE NOT secret AND unite = 'pourcentage' "
-            "UNION ALL SELECT unnest([valeur_attendue, valeur_cible]) FROM marts.cibles_suivi",
-        )
+        for v in [*frozen["valeur"], *frozen["valeur_attendue"], *frozen["valeur_cible"]]
+        + [
+            v
+            for (v,) in query(
+                root, "SELECT unnest([valeur_attendue, valeur_cible]) FROM marts.cibles_suivi"
+            )
+        ]  # fmt: skip
         if v is not None
     }
+    share_2025 = frozen.filter(
+        (pl.col("code_indicateur") == "part_credits_specifiques")
+        & (pl.col("perimetre_type") == "contrat") & (pl.col("periode") == "2025")
+        & (pl.col("ventilation") == "ensemble")
+    )["valeur"]  # fmt: skip
+    assert share_2025.to_list() == [pytest.approx(100 * 55_500 / 162_064.51)]
     # a secret value equal to a published value or a target (mid-term included) proves nothing
     distinctive = shown - public
     assert distinctive
@@ -291,3 +313,20 @@ def test_document_in_chromium_offline_commentary_as_text_secrets_as_s(story):
     # multi-year share once marts.indicateurs has it)
     assert len(rows) == 14 and len(header) - 2 in (6, 7) and secrets > 0
     assert checked == 14 * (len(header) - 2)
+
+
+def test_document_fills_the_v2_sections_from_the_warehouse(story):
+    html = (story["a"] / "revue.html").read_text(encoding="utf-8")
+    text = _text(re.sub(r"<[^>]+>", " ", html)).replace("&#x27;", "'")
+    assert "Donnée non disponible" not in text
+    # completeness (marts.completude), Mob'Agglo: 2024 and 2025 annual reports of 3 kinds are
+    # due (6), one of its files refused -> 5 received late (the test copies the files today, after
+    # the 30 January deadlines) and 1 refused; the 3 reports of 2026 are expected, not yet due;
+    # its 3 half-year files of 2026-S1 are not expected on an annual calendar
+    assert "Plateforme mobilité Mob'Agglo 0 5 1 0 3 3" in text
+    # provisional periods (marts.periodes): 2026 still awaits reports
+    assert "2026 (provisoire)" in text
+    # breakdowns and the multi-year share of conventions
+    for heading in ("Résidents des quartiers prioritaires et autres", "Freins",
+                    "Part des conventions pluriannuelles (CPO), en nombre"):  # fmt: skip
+        assert heading in text, heading
