@@ -16,6 +16,7 @@ from dashboards.data import PILIER_LABELS
 from dashboards.format import format_date, format_number, format_value
 from dashboards.sections import MODALITE_LABELS as SITE_MODALITES
 from dashboards.texts import _files_table, secret_rules
+from indicators.completeness import STATUT_LIBELLES
 from pipelines.ingest.report_html import KIND_LABELS as FILE_KINDS
 from pipelines.revue.charts import trend_chart
 from pipelines.revue.content import ReviewData
@@ -113,14 +114,6 @@ MODALITES = {
     "fse": "FSE",
     "bailleur": "Bailleur social",
     "prive": "Privé",
-}
-COMPLETUDE_STATUTS = {
-    "recu_a_temps": "Reçu à temps",
-    "recu_en_retard": "Reçu en retard",
-    "refuse": "Refusé",
-    "manquant": "Manquant",
-    "attendu": "Attendu",
-    "non_attendu": "Non attendu",
 }
 
 
@@ -305,14 +298,14 @@ def completude(d: ReviewData) -> Section:
     df = d.completude
     counts = (
         df.group_by("nom")
-        .agg([(pl.col("statut") == s).sum().alias(s) for s in COMPLETUDE_STATUTS])
+        .agg([(pl.col("statut") == s).sum().alias(s) for s in STATUT_LIBELLES])
         .sort("nom")
     )
     rows = [
-        [Cell(r["nom"])] + [Cell(format_number(r[s]), css="num") for s in COMPLETUDE_STATUTS]
+        [Cell(r["nom"])] + [Cell(format_number(r[s]), css="num") for s in STATUT_LIBELLES]
         for r in counts.iter_rows(named=True)
     ]
-    header = ["Partenaire", *COMPLETUDE_STATUTS.values()]
+    header = ["Partenaire", *STATUT_LIBELLES.values()]
     blocks = table(Table("Remontées attendues et reçues par partenaire", header, rows, "wide"))
     issues = df.filter(pl.col("statut").is_in(["manquant", "refuse", "recu_en_retard"]))
     if issues.height:
@@ -327,7 +320,7 @@ def completude(d: ReviewData) -> Section:
                 Cell(FILE_KINDS.get(r["type_fichier"], r["type_fichier"])),
                 Cell(day(r["date_limite"])),
                 Cell(day(r["date_reception"])),
-                Cell(COMPLETUDE_STATUTS.get(r["statut"], r["statut"])),
+                Cell(STATUT_LIBELLES.get(r["statut"], r["statut"])),
             ]
             for r in issues.iter_rows(named=True)
         ]
