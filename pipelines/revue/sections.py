@@ -14,9 +14,9 @@ from markupsafe import Markup
 from dashboards.cells import Cell, Table, status_cell, value_cell
 from dashboards.data import PILIER_LABELS
 from dashboards.format import format_date, format_number, format_value
-from dashboards.sections import MODALITE_LABELS as SITE_MODALITES
 from dashboards.texts import _files_table, secret_rules
 from indicators.completeness import STATUT_LIBELLES
+from indicators.registry import MODALITE_LIBELLES
 from pipelines.ingest.report_html import KIND_LABELS as FILE_KINDS
 from pipelines.revue.charts import trend_chart
 from pipelines.revue.content import ReviewData
@@ -77,44 +77,6 @@ RESIDENCE_CODES = (
     "taux_sorties_positives",
     "taux_emploi_durable",
 )
-MODALITES = {
-    **SITE_MODALITES,
-    "ensemble": "Ensemble",
-    "qpv": "Résidents des QPV",
-    "hors_qpv": "Hors QPV",
-    "sans_diplome": "Sans diplôme",
-    "cap_bep": "CAP, BEP",
-    "bac": "Bac",
-    "bac_plus_2": "Bac + 2",
-    "bac_plus_3_et_plus": "Bac + 3 et plus",
-    "langue": "Langue",
-    "mobilite": "Mobilité",
-    "financier": "Financier",
-    "sante": "Santé",
-    "numerique": "Numérique",
-    "administratif": "Administratif",
-    "garde_enfants": "Garde d'enfants",
-    "logement": "Logement",
-    "qualification": "Qualification",
-    "aucun": "Aucun frein déclaré",
-    "france_travail": "France Travail",
-    "mission_locale": "Mission locale",
-    "ccas": "CCAS",
-    "plie": "PLIE",
-    "spontane": "Démarche spontanée",
-    "autre": "Autre",
-    "non_renseigne": "Non renseigné",
-    "etat_bop147": "État – crédits spécifiques (BOP 147)",
-    "etat_droit_commun": "État – droit commun",
-    "region": "Région",
-    "departement": "Département",
-    "epci": "EPCI",
-    "commune": "Commune",
-    "caf": "CAF",
-    "fse": "FSE",
-    "bailleur": "Bailleur social",
-    "prive": "Privé",
-}
 
 
 @dataclass(frozen=True)
@@ -190,7 +152,7 @@ def breakdown_table(
     rows = [[Cell("Ensemble")] + [value_cell(d.text(code, ptype, pcode, p)) for p in d.periods]]
     for m in d.modalities(code, ptype, ventilation):
         rows.append(
-            [Cell(MODALITES.get(m, m))]
+            [Cell(MODALITE_LIBELLES.get((ventilation, m), m))]
             + [value_cell(d.text(code, ptype, pcode, p, ventilation, m)) for p in d.periods]
         )
     return Table(caption, header, rows, css="wide")
