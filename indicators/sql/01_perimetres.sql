@@ -10,8 +10,10 @@ UNION ALL SELECT 'partenaire', code_partenaire FROM ref.partenaires
 UNION ALL SELECT 'action', code_action FROM ref.actions
 UNION ALL SELECT 'qpv', code_qpv FROM ref.qpv;
 
+-- perimetre_id numbers the scopes so that per-person steps group on integers.
 CREATE OR REPLACE TEMP TABLE ind_action_perimetres AS
-SELECT a.code_action, s.perimetre_type, s.perimetre_code
+SELECT a.code_action, s.perimetre_type, s.perimetre_code,
+    dense_rank() OVER (ORDER BY s.perimetre_type, s.perimetre_code) AS perimetre_id
 FROM ref.actions a, ind_contrat c,
     LATERAL (VALUES ('action', a.code_action), ('partenaire', a.code_partenaire),
                     ('pilier', a.pilier), ('contrat', c.code)) AS s(perimetre_type, perimetre_code);

@@ -16,17 +16,26 @@
 -- with several enrolments): 04_personnes_contrat.sql reads its contract-scope rows instead
 -- of choosing again.
 CREATE OR REPLACE TEMP TABLE ind_personnes_choisies AS
-WITH actives AS (
-    SELECT per.periode, per.debut, i.id_personne, i.code_action, i.rang
+WITH periodes AS (
+    SELECT periode, debut, fin, dense_rank() OVER (ORDER BY periode) AS periode_id
+    FROM ind_periodes
+),
+actives AS (
+    SELECT per.periode_id, i.id_personne, i.code_action, i.rang
     FROM ind_inscriptions AS i
-    JOIN ind_periodes AS per
+    JOIN periodes AS per
         ON i.date_entree <= per.fin AND (i.date_sortie IS NULL OR i.date_sortie >= per.debut)
     WHERE i.n_inscriptions > 1
+),
+choix AS (
+    SELECT a.periode_id, ap.perimetre_id, max(a.rang) AS rang
+    FROM actives AS a
+    JOIN ind_action_perimetres AS ap USING (code_action)
+    GROUP BY a.periode_id, ap.perimetre_id, a.id_personne
 )
-SELECT a.periode, a.debut, ap.perimetre_type, ap.perimetre_code, max(a.rang) AS rang
-FROM actives AS a
-JOIN ind_action_perimetres AS ap USING (code_action)
-GROUP BY a.periode, a.debut, ap.perimetre_type, ap.perimetre_code, a.id_personne;
+SELECT per.periode, per.debut, c.perimetre_id, c.rang
+FROM choix AS c
+JOIN periodes AS per USING (periode_id);
 
 CREATE OR REPLACE TEMP TABLE ind_personnes AS
 WITH actives AS (
@@ -35,6 +44,14 @@ WITH actives AS (
     JOIN ind_periodes AS per
         ON i.date_entree <= per.fin AND (i.date_sortie IS NULL OR i.date_sortie >= per.debut)
     WHERE i.n_inscriptions = 1
+),
+-- people with several enrolments, counted per scope number before the scope's names join
+choisies AS (
+    SELECT c.periode, c.perimetre_id, i.sexe, i.tranche_age, i.code_qpv, i.reside_qpv,
+        i.infra_bac, i.non_inscrit_ft, i.date_entree >= c.debut AS entrant, count(*) AS personnes
+    FROM ind_personnes_choisies AS c
+    JOIN ind_inscriptions AS i USING (rang)
+    GROUP BY ALL
 ),
 seules AS (
     SELECT periode, code_action, sexe, tranche_age, code_qpv, reside_qpv, infra_bac,
@@ -48,11 +65,11 @@ cube AS (
     FROM seules AS s
     JOIN ind_action_perimetres AS ap USING (code_action)
     UNION ALL
-    SELECT c.periode, c.perimetre_type, c.perimetre_code, i.sexe, i.tranche_age, i.code_qpv,
-        i.reside_qpv, i.infra_bac, i.non_inscrit_ft, i.date_entree >= c.debut, count(*)
-    FROM ind_personnes_choisies AS c
-    JOIN ind_inscriptions AS i USING (rang)
-    GROUP BY ALL
+    SELECT c.periode, ap.perimetre_type, ap.perimetre_code, c.sexe, c.tranche_age, c.code_qpv,
+        c.reside_qpv, c.infra_bac, c.non_inscrit_ft, c.entrant, c.personnes
+    FROM choisies AS c
+    JOIN (SELECT DISTINCT perimetre_id, perimetre_type, perimetre_code
+          FROM ind_action_perimetres) AS ap USING (perimetre_id)
 ),
 total AS (
     SELECT periode, perimetre_type, perimetre_code, sexe, tranche_age, code_qpv, reside_qpv,

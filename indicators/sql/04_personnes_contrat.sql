@@ -22,7 +22,8 @@ WITH actives AS (
 choisies AS (
     SELECT periode, debut, rang
     FROM ind_personnes_choisies
-    WHERE perimetre_type = 'contrat'
+    WHERE perimetre_id IN (
+        SELECT perimetre_id FROM ind_action_perimetres WHERE perimetre_type = 'contrat')
 )
 SELECT periode, niveau_formation, freins, prescripteur, entrant, count(*) AS personnes
 FROM actives
