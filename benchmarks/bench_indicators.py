@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from indicators.compute import compute_indicators  # noqa: E402
 from pipelines.ingest.domains import codes_of  # noqa: E402
+from pipelines.ingest.load import fill_session_residences  # noqa: E402
 from pipelines.warehouse import migrate  # noqa: E402
 
 OUT_DIR = Path("/tmp/bench_ind")  # --dossier to use another one
@@ -175,10 +176,11 @@ def generate_staging(
     con.execute(
         """INSERT INTO staging.seances
            SELECT 'bench', row_number() OVER (), id_participant, code_action, date_seance,
-                  presence, code_partenaire, '2027', 0, 1
+                  presence, code_partenaire, '2027', 0, 1, NULL
            FROM bench_seances"""
     )
     con.unregister("bench_seances")
+    fill_session_residences(con)  # as the rows-in-force build does
 
     # funding: action x year x financeur x convention x start date, 60 % kept
     grid = np.array(

@@ -36,10 +36,14 @@ def raw_table(contract: Contract, kind: str) -> str:
     return f"CREATE TABLE IF NOT EXISTS raw.{kind} (\n    {body}\n);\n"
 
 
+# Derived when the rows come into force (pipelines/ingest/sql/seances_residences.sql).
+_STAGING_DERIVED = {"seances": ",\n           NULL::BOOLEAN AS reside_qpv"}
+
+
 def staging_table(kind: str) -> str:
     return (
         f"CREATE TABLE IF NOT EXISTS staging.{kind} AS\n"
-        f"    SELECT *, {_STAGING_EXTRA}\n"
+        f"    SELECT *, {_STAGING_EXTRA}{_STAGING_DERIVED.get(kind, '')}\n"
         f"    FROM raw.{kind} WHERE false;\n"
     )
 

@@ -340,9 +340,27 @@ def _insert_frame(
     con.unregister(view)  # not in a finally: an aborted transaction refuses it
 
 
+RESIDENCES_SQL = SQL_DIR / "seances_residences.sql"
+
+
 def staging_sql_files() -> list[Path]:
-    """The staging SQL, one concern per file, run in the order of their number prefix."""
+    """The staging SQL, one concern per file, run in the order of their number prefix
+    (build_staging first defines the view of sessions' residences, RESIDENCES_SQL)."""
     return sorted(SQL_DIR.glob("[0-9][0-9]_*.sql"))
+
+
+def fill_session_residences(con: duckdb.DuckDBPyConnection) -> None:
+    """Set staging.seances.reside_qpv as the rows-in-force build does, for a staging.*
+    written directly (tests, benchmarks)."""
+    con.execute(RESIDENCES_SQL.read_text(encoding="utf-8"))
+    con.execute(
+        """
+        UPDATE staging.seances AS s SET reside_qpv = r.qpv
+        FROM seances_residences AS r
+        WHERE r.id_participant = s.id_participant AND r.code_action = s.code_action
+            AND s.date_seance >= r.debut AND s.date_seance < r.fin
+        """
+    )
 
 
 STAGING_INPUTS_SQL = """
@@ -351,14 +369,18 @@ SELECT md5(concat_ws('|',
      FROM ingest.files WHERE status = 'accepte'),
     (SELECT string_agg(concat_ws(',', code_action, date_debut, date_fin), ';' ORDER BY code_action)
      FROM ref.actions),
+    -- sessions' residences (seances_residences.sql)
+    (SELECT string_agg(code_qpv, ';' ORDER BY code_qpv) FROM ref.qpv),
     ?))
 """
 
 
 def _staging_inputs(con: duckdb.DuckDBPyConnection) -> str:
     """Fingerprint of what staging.* is derived from: the file log (a reprocessed file gets a
-    new run_id), the actions' dates (cross-file warnings) and the staging SQL itself."""
-    sql_text = "".join(p.read_text(encoding="utf-8") for p in staging_sql_files())
+    new run_id), the actions' dates (cross-file warnings), the QPV list (sessions'
+    residences) and the staging SQL itself."""
+    files = [RESIDENCES_SQL, *staging_sql_files()]
+    sql_text = "".join(p.read_text(encoding="utf-8") for p in files)
     return registry.fetch_one(con, STAGING_INPUTS_SQL, [sql_text])[0]
 
 
@@ -386,7 +408,7 @@ def build_staging(con: duckdb.DuckDBPyConnection, force: bool = False) -> dict[s
         return {**_staging_counts(con), "rebuilt": 0}
     con.begin()
     try:
-        for sql_file in staging_sql_files():
+        for sql_file in [RESIDENCES_SQL, *staging_sql_files()]:
             con.execute(sql_file.read_text(encoding="utf-8"))
         counts = _staging_counts(con)
         con.execute("DELETE FROM ingest.staging_state")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.ingest.load import fill_session_residences
 from pipelines.warehouse import migrate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,6 +59,9 @@ def insert(con, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None
             values = [v + [1] for v in values]
     marks = ", ".join("?" for _ in cols)
     con.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", values)
+    if table.startswith("staging."):
+        # as the rows-in-force build does: each session takes its enrolment's residence
+        fill_session_residences(con)
 
 
 def write_contract(

@@ -78,7 +78,7 @@ ORDER BY ALL
 
 COMPUTED = """
 SELECT i.periode, i.perimetre_type, i.perimetre_code, i.ventilation, i.modalite,
-    p.personnes, i.numerateur, i.denominateur
+    p.personnes, i.numerateur, i.denominateur, p.exact
 FROM marts.indicateurs AS i
 JOIN marts.assiduite_personnes AS p
     USING (code_indicateur, periode, perimetre_type, perimetre_code, ventilation, modalite)
@@ -102,7 +102,14 @@ def test_attendance_and_its_people_match_the_session_by_session_definition(data)
     try:
         expected = con.execute(REFERENCE).fetchall()
         got = con.execute(COMPUTED).fetchall()
-        assert got == [(*row[:6], float(row[6]), float(row[7])) for row in expected]
+        seuil = con.execute("SELECT seuil_secret FROM ref.contrat").fetchall()[0][0]
+        # sums exact; people exact, or a lower bound already at the secrecy threshold
+        assert [(*r[:5], r[6], r[7]) for r in got] == [
+            (*row[:5], float(row[6]), float(row[7])) for row in expected
+        ]
+        for row, ref in zip(got, expected, strict=True):
+            people, exact, true_people = row[5], row[8], ref[5]
+            assert people == true_people if exact else seuil <= people <= true_people, row
         assert con.execute(ORPHAN_ROWS).fetchall()[0][0] == 0
         people_rows = con.execute("SELECT count(*) FROM marts.assiduite_personnes").fetchall()
         assert people_rows[0][0] == len(expected)

@@ -83,8 +83,8 @@ def test_pandera_check_reports_a_row_in_force_that_breaks_the_schema(tmp_path):
     with connect(db) as con:  # creates the layout
         con.execute(
             "INSERT INTO staging.seances VALUES ('f1', 3, 'P1', 'A1', DATE '2025-03-04', "
-            "'present', 'ASSO', '2025', 20253, 1), ('f1', 4, 'P2', 'A1', DATE '2025-03-04', "
-            "'peut-etre', 'ASSO', '2025', 20253, 1)"
+            "'present', 'ASSO', '2025', 20253, 1, NULL), "
+            "('f1', 4, 'P2', 'A1', DATE '2025-03-04', 'peut-etre', 'ASSO', '2025', 20253, 1, NULL)"
         )
     result = schemas_pandera(
         context=dg.build_asset_check_context(), warehouse=Warehouse(database=str(db))

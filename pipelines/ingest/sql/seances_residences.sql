@@ -1,0 +1,31 @@
+-- Residence of a session (data contract section 4: a session takes the attribute of its own
+-- enrolment): the person's enrolment in the session's action with the latest date_entree on
+-- or before the session, else their first one there. Only enrolments of actions of
+-- actions.csv count, as in the indicators. One row per (person, action) interval
+-- [debut, fin): a pair whose enrolments agree on the residence has a single unbounded one;
+-- staging.seances joins it (03_staging_seances.sql), fill_session_residences() updates it.
+-- (Key of staging.participants: one enrolment per person, action and date_entree.)
+CREATE OR REPLACE TEMP VIEW seances_residences AS
+WITH inscriptions AS (
+    SELECT p.id_participant, p.code_action, p.date_entree, q.code_qpv IS NOT NULL AS qpv
+    FROM staging.participants AS p
+    SEMI JOIN ref.actions AS a ON a.code_action = p.code_action
+    LEFT JOIN ref.qpv AS q ON q.code_qpv = p.code_qpv
+),
+bornes AS (
+    SELECT id_participant, code_action, qpv,
+        CASE WHEN row_number() OVER w = 1 THEN DATE '0001-01-01' ELSE date_entree END AS debut,
+        coalesce(lead(date_entree) OVER w, DATE '9999-12-31') AS fin,
+        bool_and(qpv) OVER paire = bool_or(qpv) OVER paire AS unique_residence
+    FROM inscriptions
+    WINDOW w AS (PARTITION BY id_participant, code_action ORDER BY date_entree),
+        paire AS (PARTITION BY id_participant, code_action)
+)
+SELECT id_participant, code_action, qpv, debut, fin
+FROM bornes
+WHERE NOT unique_residence
+UNION ALL
+SELECT id_participant, code_action, any_value(qpv), DATE '0001-01-01', DATE '9999-12-31'
+FROM bornes
+WHERE unique_residence
+GROUP BY ALL;
