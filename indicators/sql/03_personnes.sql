@@ -14,7 +14,8 @@
 -- counts, never person rows.
 -- ind_personnes_choisies keeps the chosen enrolment (rang) of each (period, scope, person
 -- with several enrolments): 04_personnes_contrat.sql reads its contract-scope rows instead
--- of choosing again.
+-- of choosing again. code_qpv is kept at contract scope only, where the qpv scope is read
+-- from: elsewhere it would multiply the cube by the number of QPV.
 CREATE OR REPLACE TEMP TABLE ind_personnes_choisies AS
 WITH periodes AS (
     SELECT periode, debut, fin, dense_rank() OVER (ORDER BY periode) AS periode_id
@@ -45,31 +46,49 @@ WITH actives AS (
         ON i.date_entree <= per.fin AND (i.date_sortie IS NULL OR i.date_sortie >= per.debut)
     WHERE i.n_inscriptions = 1
 ),
+-- the scopes with their numbers; the contract's is the only one that keeps code_qpv
+perimetres AS (
+    SELECT DISTINCT perimetre_id, perimetre_type, perimetre_code FROM ind_action_perimetres
+),
 -- people with several enrolments, counted per scope number before the scope's names join
 choisies AS (
-    SELECT c.periode, c.perimetre_id, i.sexe, i.tranche_age, i.code_qpv, i.reside_qpv,
-        i.infra_bac, i.non_inscrit_ft, i.date_entree >= c.debut AS entrant, count(*) AS personnes
+    SELECT c.periode, c.perimetre_id, i.sexe, i.tranche_age,
+        CASE WHEN ap.perimetre_type = 'contrat' THEN i.code_qpv END AS code_qpv,
+        i.reside_qpv, i.infra_bac, i.non_inscrit_ft, i.date_entree >= c.debut AS entrant,
+        count(*) AS personnes
     FROM ind_personnes_choisies AS c
+    JOIN perimetres AS ap USING (perimetre_id)
     JOIN ind_inscriptions AS i USING (rang)
     GROUP BY ALL
 ),
+-- people with one enrolment: per action without the QPV, for the contract by QPV
 seules AS (
-    SELECT periode, code_action, sexe, tranche_age, code_qpv, reside_qpv, infra_bac,
-        non_inscrit_ft, date_entree >= debut AS entrant, count(*) AS personnes
+    SELECT periode, code_action, sexe, tranche_age, reside_qpv, infra_bac, non_inscrit_ft,
+        date_entree >= debut AS entrant, count(*) AS personnes
+    FROM actives
+    GROUP BY ALL
+),
+seules_contrat AS (
+    SELECT periode, sexe, tranche_age, code_qpv, reside_qpv, infra_bac, non_inscrit_ft,
+        date_entree >= debut AS entrant, count(*) AS personnes
     FROM actives
     GROUP BY ALL
 ),
 cube AS (
     SELECT s.periode, ap.perimetre_type, ap.perimetre_code, s.sexe, s.tranche_age,
-        s.code_qpv, s.reside_qpv, s.infra_bac, s.non_inscrit_ft, s.entrant, s.personnes
+        NULL AS code_qpv, s.reside_qpv, s.infra_bac, s.non_inscrit_ft, s.entrant, s.personnes
     FROM seules AS s
     JOIN ind_action_perimetres AS ap USING (code_action)
+    WHERE ap.perimetre_type <> 'contrat'
+    UNION ALL
+    SELECT s.periode, 'contrat', c.code, s.sexe, s.tranche_age, s.code_qpv, s.reside_qpv,
+        s.infra_bac, s.non_inscrit_ft, s.entrant, s.personnes
+    FROM seules_contrat AS s, ind_contrat AS c
     UNION ALL
     SELECT c.periode, ap.perimetre_type, ap.perimetre_code, c.sexe, c.tranche_age, c.code_qpv,
         c.reside_qpv, c.infra_bac, c.non_inscrit_ft, c.entrant, c.personnes
     FROM choisies AS c
-    JOIN (SELECT DISTINCT perimetre_id, perimetre_type, perimetre_code
-          FROM ind_action_perimetres) AS ap USING (perimetre_id)
+    JOIN perimetres AS ap USING (perimetre_id)
 ),
 total AS (
     SELECT periode, perimetre_type, perimetre_code, sexe, tranche_age, code_qpv, reside_qpv,

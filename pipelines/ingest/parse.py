@@ -23,13 +23,13 @@ import python_calamine
 
 from pipelines import settings
 from pipelines.contract import CONTRACT, Contract
+from pipelines.ingest.columns import columns_of
 from pipelines.ingest.errors import FileRefused
 from pipelines.ingest.headers import kind_columns
 from pipelines.ingest.issues import empty_issues
 from pipelines.ingest.model import KINDS, ParsedReport, PartnerContext
 from pipelines.ingest.readers import read_table
 from pipelines.ingest.rules import validate
-from pipelines.ingest.schemas import columns_of, schema_for
 from pipelines.ingest.text import fold_header
 
 MAX_BYTES = settings.MAX_FILE_BYTES
@@ -110,6 +110,8 @@ def _parse(
     dtypes = columns_of(kind, contract)
     accepted = checked.accepted.select(pl.col(c).cast(t) for c, t in dtypes.items())
     # The contract of accepted rows: a SchemaError here is a bug of the rules, not the file's.
+    from pipelines.ingest.schemas import schema_for  # pandera: only when a file is read
+
     schema_for(kind, contract).validate(accepted)
     return ParsedReport(
         kind=kind,

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipelines.contract import AGE_RANGE, CONTRACT, Contract
+from pipelines.ingest.columns import columns_of
 from pipelines.ingest.duplicates import find_duplicates
 from pipelines.ingest.fields import field_rules, parse_code_list, parse_fields
 from pipelines.ingest.issues import Problem, clean_raw, empty_issues, flag, issues
 from pipelines.ingest.model import PartnerContext
-from pipelines.ingest.schemas import columns_of
 from pipelines.ingest.text import message
 
 

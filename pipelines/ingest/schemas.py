@@ -14,6 +14,9 @@ import pandera.polars as pa
 import polars as pl
 
 from pipelines.contract import BUDGET_YEARS, CONTRACT, Column, Contract
+from pipelines.ingest.columns import columns_of
+
+__all__ = ["SCHEMAS", "columns_of", "schema_for"]
 
 
 def _checks(column: Column, contract: Contract) -> list[pa.Check]:
@@ -58,10 +61,3 @@ def schema_for(kind: str, contract: Contract = CONTRACT) -> pa.DataFrameSchema:
 
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {kind: schema_for(kind) for kind in CONTRACT.kinds}
-
-
-def columns_of(kind: str, contract: Contract = CONTRACT) -> dict[str, pl.DataType]:
-    """Accepted columns of a kind with their polars dtypes, in raw.<kind> order."""
-    return {"row_number": pl.Int32} | {
-        c.name: contract.types[c.type].polars for c in contract.kind(kind).columns
-    }

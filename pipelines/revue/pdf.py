@@ -14,9 +14,6 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-from pypdf import PdfReader
-
 CHROMIUM_ENV = "EVAL_CHROMIUM"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -54,6 +51,8 @@ def chromium_path() -> str:
 
 def chapter_pages(pdf: bytes) -> dict[str, int]:
     """Bookmark title (one per heading, nested as the headings are) -> first page (from 1)."""
+    from pypdf import PdfReader
+
     reader = PdfReader(io.BytesIO(pdf))
     pages: dict[str, int] = {}
 
@@ -82,6 +81,8 @@ def print_document(
     of each `data-section` of the contents, which are set in the loaded page before it is
     printed again. Returns the chapter pages."""
     errors: list[str] = []
+    from playwright.sync_api import sync_playwright  # only when a pack is frozen
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=ARGS)
         try:
