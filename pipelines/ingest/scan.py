@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pipelines.ingest.parse import MAX_BYTES, detect_kind
+from pipelines.ingest.scan_cache import HashCache
 
 SUPPORTED_EXTENSIONS = (".csv", ".xlsx", ".xls", ".ods")
 DEFAULT_MAX_BYTES = MAX_BYTES
@@ -112,7 +113,11 @@ def scan_incoming(
     contract_years: tuple[int, int],
     partners: set[str],
     max_bytes: int = DEFAULT_MAX_BYTES,
+    hashes: HashCache | None = None,
 ) -> list[IncomingFile]:
+    """Every file under incoming/, inspected; `hashes` remembers the sha256 of unchanged
+    files between runs (pipelines/ingest/scan_cache.py)."""
+    hashes = hashes if hashes is not None else HashCache()
     incoming = Path(root) / "incoming"
     if not incoming.is_dir():
         return []
@@ -127,7 +132,9 @@ def scan_incoming(
                 continue
             if entry.is_symlink():  # os.walk lists it but does not enter it: report it
                 found.append(
-                    _inspect_or_refuse(entry, incoming, base, contract_years, partners, max_bytes)
+                    _inspect_or_refuse(
+                        entry, incoming, base, contract_years, partners, max_bytes, hashes
+                    )
                 )
             else:
                 kept_dirs.append(d)
@@ -136,7 +143,9 @@ def scan_incoming(
             if is_ignored_name(name):
                 continue
             found.append(
-                _inspect_or_refuse(here / name, incoming, base, contract_years, partners, max_bytes)
+                _inspect_or_refuse(
+                    here / name, incoming, base, contract_years, partners, max_bytes, hashes
+                )
             )
     return sorted(found, key=lambda f: f.rel)
 
@@ -179,6 +188,7 @@ def _inspect(
     contract_years: tuple[int, int],
     partners: set[str],
     max_bytes: int,
+    hashes: HashCache,
 ) -> IncomingFile:
     parts = path.relative_to(incoming).parts
     rel = "/".join(parts)
@@ -195,7 +205,7 @@ def _inspect(
     if is_link:
         sha = hashlib.sha256(os.fsencode(os.readlink(path))).hexdigest()
     elif regular:
-        sha = sha256_file(path)
+        sha = hashes.sha256(rel, path, st, sha256_file)
     else:
         sha = hashlib.sha256(b"").hexdigest()
 

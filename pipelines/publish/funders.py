@@ -27,6 +27,7 @@ from pipelines.publish.tables import (
     export_frame,
     write_french_csv,
 )
+from pipelines.publish.xlsx_jobs import XlsxJob, write_all
 from pipelines.safe_text import XLSX_SAFE_OPTIONS, neutralise
 
 FOLDER = "financeurs"
@@ -71,9 +72,14 @@ def modalites_frame() -> pl.DataFrame:
     )
 
 
-def export_funder_extracts(con, out_dir: Path) -> dict[str, Path]:
+def export_funder_extracts(
+    con, out_dir: Path, xlsx_jobs: list[XlsxJob] | None = None
+) -> dict[str, Path]:
     """Write <financeur>-financements.csv, <financeur>-indicateurs.csv and <financeur>.xlsx
-    for every funder with funding lines, plus definitions.csv and modalites.csv."""
+    for every funder with funding lines, plus definitions.csv and modalites.csv. With
+    `xlsx_jobs`, the workbooks are added to it for the caller to write (xlsx_jobs.py)."""
+    own_jobs = xlsx_jobs is None
+    xlsx_jobs = [] if xlsx_jobs is None else xlsx_jobs
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     lines = _clean_text(con.sql(FUNDING_LINES_SQL).pl())
@@ -99,10 +105,12 @@ def export_funder_extracts(con, out_dir: Path) -> dict[str, Path]:
             out_dir / f"{name}-indicateurs.csv",
             lambda p, t=table: write_french_csv(t, p, secret_columns=SECRET_COLUMNS),
         )
-        written[f"{name}.xlsx"] = _atomic(
-            out_dir / f"{name}.xlsx",
-            lambda p, f=financeur, d=own, t=table: _write_xlsx(f, d, t, definitions, modalites, p),
-        )
+        path = out_dir / f"{name}.xlsx"
+        args = (financeur, own, table, definitions, modalites)
+        xlsx_jobs.append(XlsxJob(path, _write_xlsx, args, own.height + table.height))
+        written[f"{name}.xlsx"] = path
+    if own_jobs:
+        write_all(xlsx_jobs)
     return written
 
 

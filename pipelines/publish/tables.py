@@ -24,6 +24,7 @@ from pipelines.publish.secret import (
     Hierarchy,
     apply_confidentiality,
 )
+from pipelines.publish.xlsx_jobs import XlsxJob, write_all
 from pipelines.safe_text import XLSX_SAFE_OPTIONS, neutralise, neutralise_frame
 from pipelines.settings import DEFAULT_SEUIL_SECRET
 
@@ -291,21 +292,25 @@ def export_tables(con, out_dir: Path) -> dict[str, Path]:
     readme = readme_rows(table, contrat[0][0] if contrat else None, _seuil(con))
     writers: dict[str, Callable[[Path], None]] = {
         "indicateurs.csv": lambda p: write_french_csv(table, p, secret_columns=SECRET_COLUMNS),
-        "indicateurs.xlsx": lambda p: write_xlsx(table, definitions, readme, p),
         "indicateurs.parquet": lambda p: table.write_parquet(p),
         "definitions.csv": lambda p: write_french_csv(definitions, p),
     }
     written = {}
     for name, write in writers.items():
         written[name] = _atomic(out_dir / name, write)
+    # the workbooks last, all together (pipelines/publish/xlsx_jobs.py)
+    xlsx = out_dir / "indicateurs.xlsx"
+    jobs = [XlsxJob(xlsx, write_xlsx, (table, definitions, readme), table.height)]
+    written["indicateurs.xlsx"] = xlsx
     # (v2) one extract per funder, and the French labels of every breakdown
     from pipelines.publish.funders import FOLDER, export_funder_extracts, modalites_frame
 
     written["modalites.csv"] = _atomic(
         out_dir / "modalites.csv", lambda p: write_french_csv(modalites_frame(), p)
     )
-    for name, path in export_funder_extracts(con, out_dir / FOLDER).items():
+    for name, path in export_funder_extracts(con, out_dir / FOLDER, jobs).items():
         written[f"{FOLDER}/{name}"] = path
+    write_all(jobs)
     return written
 
 

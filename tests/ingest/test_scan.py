@@ -126,3 +126,39 @@ def test_hidden_and_lock_files_are_ignored(tmp_path):
 
 def test_missing_incoming_folder_gives_nothing(tmp_path):
     assert scan_incoming(tmp_path, YEARS, PARTNERS, 1000) == []
+
+
+def test_unchanged_files_are_not_read_again_but_a_rewrite_with_the_same_size_and_date_is(
+    tmp_path,
+):
+    """The hashes remembered between runs (ingest.scan_hashes), through the real table."""
+    import duckdb
+
+    from pipelines.ingest.scan_cache import HashCache
+    from pipelines.warehouse import migrate
+
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
+    migrate(con)
+    a = drop(tmp_path, "ASSO1/2025/seances.csv", b"id;x\n1;2\n")
+    drop(tmp_path, "MLJ/2025/participants.csv", b"id;y\n3;4\n")
+
+    first = HashCache.load(con)
+    scan_incoming(tmp_path, YEARS, PARTNERS, 1000, first)
+    first.save(con)
+    assert first.read == 2
+
+    again = HashCache.load(con)
+    files = {f.rel: f for f in scan_incoming(tmp_path, YEARS, PARTNERS, 1000, again)}
+    again.save(con)
+    assert again.read == 0
+    assert files["ASSO1/2025/seances.csv"].sha256 == hashlib.sha256(b"id;x\n1;2\n").hexdigest()
+
+    # same size, modification time set back: the change time still moves
+    st = a.stat()
+    a.write_bytes(b"id;x\n9;9\n")
+    os.utime(a, ns=(st.st_atime_ns, st.st_mtime_ns))
+    third = HashCache.load(con)
+    files = {f.rel: f for f in scan_incoming(tmp_path, YEARS, PARTNERS, 1000, third)}
+    assert third.read == 1
+    assert files["ASSO1/2025/seances.csv"].sha256 == hashlib.sha256(b"id;x\n9;9\n").hexdigest()
+    con.close()

@@ -10,6 +10,7 @@ from pipelines.defs.resources import DataRoot, Warehouse
 from pipelines.ingest.load import build_staging, ingest_files, reference_scope
 from pipelines.ingest.reference import ReferenceError, read_reference, write_reference
 from pipelines.ingest.scan import scan_incoming
+from pipelines.ingest.scan_cache import HashCache
 from pipelines.progress import Stage
 
 GROUP = "ingestion"
@@ -92,7 +93,9 @@ def fichiers_partenaires(
         warehouse.get_connection(context.log) as con,
     ):
         years, partners = reference_scope(con)
-        files = scan_incoming(data_root.root, years, partners, max_bytes)
+        hashes = HashCache.load(con)
+        files = scan_incoming(data_root.root, years, partners, max_bytes, hashes)
+        hashes.save(con)
         if config.partenaire:
             wanted = config.partenaire.strip().casefold()
             files = [f for f in files if (f.code_partenaire or "").casefold() == wanted]
