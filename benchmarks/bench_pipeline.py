@@ -13,7 +13,7 @@ For each shape, three scenarios, each run `--runs` times (median printed):
   rows, k = 1, 2, ... so every run brings new bytes); the original file is put back after.
 Wall time, peak memory of the whole process tree (RSS summed over the run's processes,
 sampled every 0.1 s) and the load average at the start are printed for each run, then each
-step's duration of the last `vide` run and the size of what was published.
+step's duration of each scenario's last run and the size of what was published.
 
     .venv/bin/python benchmarks/bench_pipeline.py [--shape today|many] [--people N]
         [--runs 3] [--scenarios vide,rien_de_neuf,renvoi]
@@ -156,34 +156,36 @@ def main() -> None:
     print(f"shape: {args.shape}, people: {people:,}, partner files: {files}")
     scenarios = args.scenarios.split(",")
     results: dict[str, list[tuple[float, int, float]]] = {s: [] for s in scenarios}
-    last_log = ""
+    logs: dict[str, str] = {}
     home = _reset(base)
     for i in range(args.runs):
         if "vide" in scenarios:
             home = _reset(base)
             load = os.getloadavg()[0]
-            elapsed, peak, last_log = _run(base, home)
+            elapsed, peak, logs["vide"] = _run(base, home)
             results["vide"].append((elapsed, peak, load))
         elif i == 0:
             _run(base, home)
         if "rien_de_neuf" in scenarios:
             load = os.getloadavg()[0]
-            elapsed, peak, _ = _run(base, home)
+            elapsed, peak, logs["rien_de_neuf"] = _run(base, home)
             results["rien_de_neuf"].append((elapsed, peak, load))
         if "renvoi" in scenarios:
             _resubmit(base, i + 1)
             load = os.getloadavg()[0]
-            elapsed, peak, _ = _run(base, home)
+            elapsed, peak, logs["renvoi"] = _run(base, home)
             results["renvoi"].append((elapsed, peak, load))
     _restore(base)
     for scenario in scenarios:
         _report(scenario, results[scenario])
-    stages = [line for line in last_log.splitlines() if line.startswith("[étape]")]
-    for line in stages:  # the CLI's own line per stage (pipelines/progress.py)
-        print(f"  {line}")
-    for step, value, unit in [] if stages else STEP.findall(last_log):
-        seconds = float(value) / (1000 if unit == "ms" else 1)
-        print(f"  {step:<55} {seconds:8.2f} s")
+    for scenario, log in logs.items():  # each scenario's last run, stage by stage
+        stages = [line for line in log.splitlines() if line.startswith("[étape]")]
+        print(f"{scenario}:")
+        for line in stages:  # the CLI's own line per stage (pipelines/progress.py)
+            print(f"  {line}")
+        for step, value, unit in [] if stages else STEP.findall(log):
+            seconds = float(value) / (1000 if unit == "ms" else 1)
+            print(f"  {step:<55} {seconds:8.2f} s")
     for folder in ("tableaux-de-bord", "telechargements", "rapports"):
         print(f"publish/{folder}: {_size_mb(base / 'publish' / folder):.2f} MB")
 

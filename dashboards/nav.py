@@ -11,6 +11,7 @@ import posixpath
 from dataclasses import dataclass
 
 from dashboards.data import SCOPE_TYPE_LABELS, SCOPE_TYPES
+from dashboards.format import format_number
 
 REPORTS = "rapports"  # path placeholder: the validation reports, beside the site
 DEFAULT_SITE_TITLE = "Contrat de ville"  # the header's title when the contract has no label
@@ -50,6 +51,22 @@ NAV = (
 )
 
 
+# Beyond this many scopes of a type (a big city's 500 actions, 1,400 QPV), the menu shows
+# one link to the type's list page instead of every scope: repeated on each of thousands of
+# pages, the full menu made most of a 500 MB site.
+MENU_MAX = 40
+
+
+def listed(scopes: list) -> bool:
+    """Whether the scopes of one type get a list page rather than a menu of their own."""
+    return len(scopes) > MENU_MAX
+
+
+def list_path(scope_type: str) -> str:
+    """The list page of a scope type, at the site root (no scope code can collide)."""
+    return f"liste-{scope_type}.html"
+
+
 @dataclass(frozen=True)
 class Link:
     label: str
@@ -81,9 +98,14 @@ def resolve(
             if path:
                 items.append(link(entry.label, path))
         elif scopes is not None:
+            plural = SCOPE_TYPE_LABELS[entry.type][1]
+            if entry.menu and listed(scopes[entry.type]):
+                n = format_number(len(scopes[entry.type]))
+                items.append(link(f"{plural} ({n})", list_path(entry.type)))
+                continue
             links = tuple(link(entry.label or s.label, s.path) for s in scopes[entry.type])
             if not entry.menu:
                 items += links
             elif links:
-                items.append(Menu(SCOPE_TYPE_LABELS[entry.type][1], links))
+                items.append(Menu(plural, links))
     return items

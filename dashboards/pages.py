@@ -261,3 +261,14 @@ def methodology_page(ctx: SiteContext) -> Page:
         "methodology.html", "methodologie.html", "Méthodologie",
         reports_href=ctx.reports_href, **context,
     )  # fmt: skip
+
+
+def scope_list_page(ctx: SiteContext, scope_type: str) -> Page:
+    """Every scope of a type with many (nav.listed), one link each, in the menu's order."""
+    singular, plural = SCOPE_TYPE_LABELS[scope_type]
+    records = [{"libelle": s.label, "code": s.code, "href": s.path}
+               for s in ctx.data.scopes[scope_type]]  # fmt: skip
+    return ctx.render(
+        "scope_list.html", nav.list_path(scope_type), f"{plural} ({format_number(len(records))})",
+        records=records, singular=singular,
+    )  # fmt: skip

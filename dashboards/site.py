@@ -15,7 +15,7 @@ import duckdb
 import plotly
 
 from dashboards import data as site_data
-from dashboards import suivi
+from dashboards import nav, suivi
 from dashboards.equity import equity_pages
 from dashboards.pages import (
     Page,
@@ -24,6 +24,7 @@ from dashboards.pages import (
     index_page,
     methodology_page,
     revues_page,
+    scope_list_page,
     scope_page,
 )
 from pipelines.fsutil import staged_dir
@@ -52,9 +53,18 @@ def _copy_downloads(downloads_dir: Path | None, build: Path) -> list[tuple[str, 
     if downloads_dir is None or not Path(downloads_dir).is_dir():
         return []
     target = build / "telechargements"
-    shutil.copytree(downloads_dir, target)
+    shutil.copytree(downloads_dir, target, copy_function=_link_or_copy)
     files = sorted(p for p in target.rglob("*") if p.is_file() and not p.name.startswith("."))
     return [(p.relative_to(build).as_posix(), p.stat().st_size) for p in files]
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """The site's copy of the downloads shares their bytes (a hard link: same content, no
+    second copy of a big city's 160 MB); a copy where links are not possible."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def relative_reports_href(reports_dir: Path | None, out_dir: Path) -> str | None:
@@ -85,6 +95,8 @@ def render_pages(
     pages = [index_page(ctx)]
     for t in ("contrat", *site_data.SCOPE_TYPES):
         pages += [scope_page(ctx, s) for s in ctx.data.scopes[t]]
+        if t != "contrat" and nav.listed(ctx.data.scopes[t]):
+            pages.append(scope_list_page(ctx, t))  # the menu links it instead of each scope
     pages += equity_pages(ctx, downloads)
     revues = revues or _revues(None)
     pages += [downloads_page(ctx, downloads), revues_page(ctx, revues), methodology_page(ctx)]

@@ -200,3 +200,34 @@ def test_empty_warehouse_and_leftovers_of_a_killed_build(tmp_path, warehouse):
     assert (summary.pages, summary.charts) == (9, 0)
     assert "Aucun indicateur publié" in read(tmp_path / "site", "index.html")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "wh.duckdb"]
+
+
+def test_a_scope_type_with_many_scopes_gets_a_list_page_instead_of_a_menu(
+    tmp_path, warehouse, monkeypatch
+):
+    """A big city's 500 actions: one menu link to their list page on every page, not 500.
+    The fixture has 3 actions and 2 partners: with the menu limit at 2, actions are listed
+    on liste-action.html, partners keep their menu."""
+    monkeypatch.setattr("dashboards.nav.MENU_MAX", 2)
+    reports, downloads = make_publish_inputs(tmp_path)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        summary = build_site(con, tmp_path / "site", reports, downloads)
+    finally:
+        con.close()
+    site = tmp_path / "site"
+    assert summary.pages == 20  # the 19 pages of test_summary_and_pages + the list page
+    listing = read(site, "liste-action.html")
+    assert "<h1>Actions (3)</h1>" in listing
+    links = re.findall(r'<td><a href="([^"]+)">([^<]+)</a></td><td>([^<]+)</td>', listing)
+    assert [(href, code) for href, _, code in links] == [
+        ("action/A1.html", "A1"), ("action/A2.html", "A2"), ("action/A3.html", "A3")
+    ]  # fmt: skip
+    assert links[1][1] == "Forum emploi &lt;img src=x onerror=alert(1)&gt;"
+    for page in ("index.html", "action/A2.html", "qpv/QN01404M.html"):
+        text = read(site, page)
+        nav = text[text.index("<nav") : text.index("</nav>")]
+        assert "Actions (3)</a>" in nav and "action/A1.html" not in nav, page
+        assert "<summary>Partenaires</summary>" in nav, page
+    # the list page marks itself as the current page in the menu
+    assert 'href="liste-action.html" aria-current="page">Actions (3)' in listing
