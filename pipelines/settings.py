@@ -17,6 +17,11 @@ REFERENCE_MAX_BYTES = 50 * 1024 * 1024  # a reference file of the evaluation off
 HEADER_SEARCH_ROWS = 20  # the header row is looked for in the first rows of a file
 AGE_RANGE = (14, 99)  # age at entry (year of entry - year of birth), bounds included
 DEFAULT_SEUIL_SECRET = 5  # statistical secrecy threshold when contrat.yaml sets none
+# DuckDB's memory for the warehouse: beyond it, big sorts spill to warehouse/*.tmp. Measured
+# at the many-files shape (25 M sessions): rows in force in the same time (31.1 s against
+# 30.6 s), peak 2.55 GiB instead of 4.31 GiB. EVAL_DUCKDB_MEMORY overrides it (e.g. "8GB").
+DUCKDB_MEMORY_LIMIT = "2.5GB"
+DUCKDB_MEMORY_ENV = "EVAL_DUCKDB_MEMORY"
 
 
 def data_root() -> Path:
@@ -57,3 +62,7 @@ def publish_dirs(root: Path) -> dict[str, Path]:
         "revues": publish / "revues",
         "relances": publish / "relances",  # (v2) reminder list and texts
     }
+
+
+def duckdb_memory_limit() -> str:
+    return os.environ.get(DUCKDB_MEMORY_ENV, "").strip() or DUCKDB_MEMORY_LIMIT

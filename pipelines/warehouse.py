@@ -31,6 +31,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import settings
+
 MIGRATIONS_DIR = Path(__file__).parent / "sql" / "migrations"
 _VERSION_DDL = """
 CREATE SCHEMA IF NOT EXISTS meta;
@@ -116,8 +118,21 @@ def connect(
     with exclusive_lock(db_path.with_suffix(".lock"), timeout_s, on_wait):
         con = duckdb.connect(str(db_path), read_only=read_only)
         try:
+            _limit_memory(con)
             if not read_only:
                 migrate(con)
             yield con
         finally:
             con.close()
+
+
+def _limit_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """SET, not a connect config: a test or a reader may hold the same file open."""
+    limit = settings.duckdb_memory_limit()
+    try:
+        con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")  # quotes dropped
+    except duckdb.Error as err:
+        raise ValueError(
+            f"{settings.DUCKDB_MEMORY_ENV} doit être une taille comme « 2.5GB » ou « 800MB » "
+            f"(reçu « {limit} »)."
+        ) from err

@@ -97,3 +97,22 @@ def test_a_warehouse_written_by_v1_is_upgraded_in_place_by_the_next_run(tmp_path
         "AND periode = '2025' AND perimetre_type = 'contrat' AND ventilation = 'ensemble'",
     ) == [(7.0,)]
     assert (root / "publish" / "tableaux-de-bord" / "index.html").is_file()
+
+
+def test_the_warehouse_connection_limits_duckdb_memory_and_explains_a_bad_setting(
+    tmp_path, monkeypatch
+):
+    import pytest
+
+    from pipelines import warehouse
+
+    db = tmp_path / "wh.duckdb"
+    with warehouse.connect(db) as con:  # default: 2.5GB, shown by DuckDB in GiB
+        assert con.sql("SELECT current_setting('memory_limit')").fetchall() == [("2.3 GiB",)]
+    monkeypatch.setenv("EVAL_DUCKDB_MEMORY", "800MB")
+    with warehouse.connect(db) as con:
+        assert con.sql("SELECT current_setting('memory_limit')").fetchall() == [("762.9 MiB",)]
+    monkeypatch.setenv("EVAL_DUCKDB_MEMORY", "beaucoup")
+    with pytest.raises(ValueError, match="EVAL_DUCKDB_MEMORY doit être une taille"):
+        with warehouse.connect(db):
+            pass
