@@ -84,6 +84,39 @@ def test_rows_in_force_breaking_the_pandera_schema_stop_the_publication(tmp_path
     assert publication(root) == published
 
 
+def test_a_broken_indicator_invariant_fails_its_step_and_stops_the_publication(
+    tmp_path, monkeypatch
+):
+    """The four invariants of marts.indicateurs are checked inside its step (blocking)."""
+    root = build_small_root(tmp_path / "data")
+    run_in_process(root, monkeypatch)
+    published = publication(root)
+
+    def one_violation(con):
+        return [{"code_indicateur": "beneficiaires_uniques", "probleme": "ligne manquante"}]
+
+    with monkeypatch.context() as broken:
+        broken.setattr("indicators.checks.CHECKS", {
+            "parts_entre_0_et_100": lambda con: [], "comptes_distincts_bornes": lambda con: [],
+            "numerateur_inferieur_au_denominateur": lambda con: [],
+            "grille_complete": one_violation,
+        })  # fmt: skip
+        broken.setattr("pipelines.freshness.code_fingerprint", lambda: "code modifié")
+        result, steps = run_job(root, broken)
+
+    assert not result.success
+    checks = {
+        e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data.passed
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    }
+    assert checks["grille_complete"] is False
+    assert checks["parts_entre_0_et_100"] is True
+    assert steps.get("marts__indicateurs") is False
+    assert steps.get("publication") is not True
+    assert publication(root) == published
+
+
 def test_a_corrupt_workbook_is_recorded_once_over_three_runs(tmp_path, monkeypatch):
     """Regression: re-read, re-recorded and given a new report page at every run."""
     root = build_small_root(tmp_path / "data")
