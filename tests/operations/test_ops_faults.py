@@ -28,6 +28,15 @@ def run_job(root, monkeypatch):
     return result, steps
 
 
+def check_results(result) -> dict[str, bool]:
+    """{check name: passed} of a run's asset check evaluations."""
+    return {
+        e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data.passed
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    }
+
+
 def test_a_bug_in_an_internal_step_fails_the_run_and_publishes_nothing(tmp_path, monkeypatch):
     root = build_small_root(tmp_path / "data")
 
@@ -72,11 +81,7 @@ def test_rows_in_force_breaking_the_pandera_schema_stop_the_publication(tmp_path
         result, steps = run_job(root, drifted)
 
     assert not result.success
-    checks = {
-        e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data.passed
-        for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION"
-    }
+    checks = check_results(result)
     # ASSO1's sessions hold one 'absent' and one 'excuse' row (ops_kit): the check fails
     assert checks["schemas_pandera"] is False
     assert steps.get("marts__indicateurs") is not True
@@ -105,11 +110,7 @@ def test_a_broken_indicator_invariant_fails_its_step_and_stops_the_publication(
         result, steps = run_job(root, broken)
 
     assert not result.success
-    checks = {
-        e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data.passed
-        for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION"
-    }
+    checks = check_results(result)
     assert checks["grille_complete"] is False
     assert checks["parts_entre_0_et_100"] is True
     assert steps.get("marts__indicateurs_grille_complete") is False
