@@ -353,6 +353,7 @@ def fill_session_residences(con: duckdb.DuckDBPyConnection) -> None:
     """Set staging.seances.reside_qpv as the rows-in-force build does, for a staging.*
     written directly (tests, benchmarks)."""
     con.execute(RESIDENCES_SQL.read_text(encoding="utf-8"))
+    con.execute("UPDATE staging.seances SET reside_qpv = NULL")  # enrolments may have changed
     con.execute(
         """
         UPDATE staging.seances AS s SET reside_qpv = r.qpv
