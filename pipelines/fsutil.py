@@ -11,7 +11,7 @@ import ctypes
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -59,3 +59,14 @@ def staged_dir(target: Path) -> Iterator[Path]:
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(build, target)
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
+    """`write(tmp)` into a temporary sibling, then renamed: readers never see half a file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path

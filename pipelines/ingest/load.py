@@ -349,6 +349,11 @@ def staging_sql_files() -> list[Path]:
     return sorted(SQL_DIR.glob("[0-9][0-9]_*.sql"))
 
 
+def _build_files() -> list[Path]:
+    """What build_staging runs, in order: the residences' view, then the numbered files."""
+    return [RESIDENCES_SQL, *staging_sql_files()]
+
+
 def fill_session_residences(con: duckdb.DuckDBPyConnection) -> None:
     """Set staging.seances.reside_qpv as the rows-in-force build does, for a staging.*
     written directly (tests, benchmarks)."""
@@ -380,8 +385,7 @@ def _staging_inputs(con: duckdb.DuckDBPyConnection) -> str:
     """Fingerprint of what staging.* is derived from: the file log (a reprocessed file gets a
     new run_id), the actions' dates (cross-file warnings), the QPV list (sessions'
     residences) and the staging SQL itself."""
-    files = [RESIDENCES_SQL, *staging_sql_files()]
-    sql_text = "".join(p.read_text(encoding="utf-8") for p in files)
+    sql_text = "".join(p.read_text(encoding="utf-8") for p in _build_files())
     return registry.fetch_one(con, STAGING_INPUTS_SQL, [sql_text])[0]
 
 
@@ -409,7 +413,7 @@ def build_staging(con: duckdb.DuckDBPyConnection, force: bool = False) -> dict[s
         return {**_staging_counts(con), "rebuilt": 0}
     con.begin()
     try:
-        for sql_file in [RESIDENCES_SQL, *staging_sql_files()]:
+        for sql_file in _build_files():
             con.execute(sql_file.read_text(encoding="utf-8"))
         counts = _staging_counts(con)
         con.execute("DELETE FROM ingest.staging_state")

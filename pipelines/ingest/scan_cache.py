@@ -14,7 +14,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-COLUMNS = ("source_path", "device", "inode", "size", "mtime_ns", "ctime_ns", "sha256")
+SCHEMA = {
+    "source_path": pl.Utf8, "device": pl.UInt64, "inode": pl.UInt64, "size": pl.Int64,
+    "mtime_ns": pl.Int64, "ctime_ns": pl.Int64, "sha256": pl.Utf8,
+}  # fmt: skip
+COLUMNS = tuple(SCHEMA)
 
 
 class HashCache:
@@ -43,10 +47,9 @@ class HashCache:
         """Replace the table with the files of this scan (one transaction)."""
         frame = pl.DataFrame(
             [(rel, *values) for rel, values in self.seen.items()],
-            schema=[(c, pl.Utf8 if c in ("source_path", "sha256") else pl.UInt64
-                     if c in ("device", "inode") else pl.Int64) for c in COLUMNS],
+            schema=SCHEMA,
             orient="row",
-        )  # fmt: skip
+        )
         con.begin()
         try:
             con.execute("DELETE FROM ingest.scan_hashes")

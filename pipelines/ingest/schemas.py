@@ -14,9 +14,6 @@ import pandera.polars as pa
 import polars as pl
 
 from pipelines.contract import BUDGET_YEARS, CONTRACT, Column, Contract
-from pipelines.ingest.columns import columns_of
-
-__all__ = ["SCHEMAS", "columns_of", "schema_for"]
 
 
 def _checks(column: Column, contract: Contract) -> list[pa.Check]:

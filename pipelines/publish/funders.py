@@ -17,11 +17,11 @@ import polars as pl
 import xlsxwriter
 
 from indicators.registry import MODALITE_LIBELLES, VENTILATION_LIBELLES
+from pipelines.fsutil import write_atomically
 from pipelines.publish.secret import RULES_FR
 from pipelines.publish.tables import (
     SECRET_COLUMNS,
     SECRET_MARK,
-    _atomic,
     _clean_text,
     definitions_frame,
     export_frame,
@@ -87,10 +87,10 @@ def export_funder_extracts(
     definitions = definitions_frame()
     modalites = modalites_frame()
     written = {
-        "definitions.csv": _atomic(
+        "definitions.csv": write_atomically(
             out_dir / "definitions.csv", lambda p: write_french_csv(definitions, p)
         ),
-        "modalites.csv": _atomic(
+        "modalites.csv": write_atomically(
             out_dir / "modalites.csv", lambda p: write_french_csv(modalites, p)
         ),
     }
@@ -98,10 +98,10 @@ def export_funder_extracts(
         own = lines.filter(pl.col("financeur") == financeur)
         table = funder_indicators(published, own["code_action"].unique().to_list())
         name = _safe_name(financeur)
-        written[f"{name}-financements.csv"] = _atomic(
+        written[f"{name}-financements.csv"] = write_atomically(
             out_dir / f"{name}-financements.csv", lambda p, d=own: write_french_csv(d, p)
         )
-        written[f"{name}-indicateurs.csv"] = _atomic(
+        written[f"{name}-indicateurs.csv"] = write_atomically(
             out_dir / f"{name}-indicateurs.csv",
             lambda p, t=table: write_french_csv(t, p, secret_columns=SECRET_COLUMNS),
         )

@@ -14,7 +14,8 @@ from pathlib import Path
 import polars as pl
 
 from indicators.completeness import A_RELANCER, STATUT_LIBELLES
-from pipelines.publish.tables import _atomic, _clean_text, write_french_csv
+from pipelines.fsutil import write_atomically
+from pipelines.publish.tables import _clean_text, write_french_csv
 
 CSV_NAME = "relances.csv"
 TYPE_LIBELLES = {
@@ -134,10 +135,10 @@ def write_relances(con, out_dir: Path) -> dict[str, Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     table = _clean_text(relances_frame(con).drop("code_statut", "file_id"))
-    written = {CSV_NAME: _atomic(out_dir / CSV_NAME, lambda p: write_french_csv(table, p))}
+    written = {CSV_NAME: write_atomically(out_dir / CSV_NAME, lambda p: write_french_csv(table, p))}
     for code, text in reminder_texts(con).items():
         name = f"{_safe_name(code)}.txt"
-        written[name] = _atomic(
+        written[name] = write_atomically(
             out_dir / name, lambda p, t=text: p.write_text(t, encoding="utf-8-sig", newline="\r\n")
         )
     return written

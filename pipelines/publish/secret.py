@@ -338,26 +338,11 @@ def _members(df: pl.DataFrame, occ: pl.DataFrame, cells: pl.DataFrame, h: Hierar
         eq = pl.concat_str(
             [pl.lit("r"), "measure", "periode", "ventilation", "modalite", "parent"], separator=_SEP
         )
-        groups.append(
-            grid.select(
-                eq=eq,
-                role=pl.lit("part"),
-                cell=pl.concat_str(
-                    ["measure", "periode", pl.lit("pilier"), "child", "ventilation", "modalite"],
-                    separator=_SEP,
-                ),
+        for role, scope, code in (("part", "pilier", "child"), ("total", "contrat", "parent")):
+            cell = ["measure", "periode", pl.lit(scope), code, "ventilation", "modalite"]
+            groups.append(
+                grid.select(eq=eq, role=pl.lit(role), cell=pl.concat_str(cell, separator=_SEP))
             )
-        )
-        groups.append(
-            grid.select(
-                eq=eq,
-                role=pl.lit("total"),
-                cell=pl.concat_str(
-                    ["measure", "periode", pl.lit("contrat"), "parent", "ventilation", "modalite"],
-                    separator=_SEP,
-                ),
-            )
-        )
 
     # exits and sessions: years -> cumul
     years = periodes.filter(pl.col("periode").str.contains(r"^\d{4}$"))

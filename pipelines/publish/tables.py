@@ -9,7 +9,6 @@ Every exported text cell goes through neutralise().
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ import polars as pl
 import xlsxwriter
 
 from indicators.registry import INDICATEURS, STATUTS
+from pipelines.fsutil import write_atomically
 from pipelines.publish.secret import (
     PEOPLE_COLUMN,
     RULES_FR,
@@ -297,7 +297,7 @@ def export_tables(con, out_dir: Path) -> dict[str, Path]:
     }
     written = {}
     for name, write in writers.items():
-        written[name] = _atomic(out_dir / name, write)
+        written[name] = write_atomically(out_dir / name, write)
     # the workbooks last, all together (pipelines/publish/xlsx_jobs.py)
     xlsx = out_dir / "indicateurs.xlsx"
     jobs = [XlsxJob(xlsx, write_xlsx, (table, definitions, readme), table.height)]
@@ -305,7 +305,7 @@ def export_tables(con, out_dir: Path) -> dict[str, Path]:
     # (v2) one extract per funder, and the French labels of every breakdown
     from pipelines.publish.funders import FOLDER, export_funder_extracts, modalites_frame
 
-    written["modalites.csv"] = _atomic(
+    written["modalites.csv"] = write_atomically(
         out_dir / "modalites.csv", lambda p: write_french_csv(modalites_frame(), p)
     )
     for name, path in export_funder_extracts(con, out_dir / FOLDER, jobs).items():
@@ -450,14 +450,3 @@ def _finish(ws, n_rows: int, n_cols: int) -> None:
 
 def _iso(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S") if value is not None else ""
-
-
-def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
-    """Write through a temporary sibling so that readers never see half a file."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path

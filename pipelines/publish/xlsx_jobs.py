@@ -16,6 +16,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.fsutil import write_atomically
+
 PARALLEL_FROM_ROWS = 100_000  # total rows of the workbooks of one publication
 
 
@@ -31,13 +33,7 @@ class XlsxJob:
 
 
 def _run(job: XlsxJob) -> Path:
-    tmp = job.path.with_name(f".{job.path.name}.tmp")  # readers never see half a file
-    try:
-        job.write(*job.args, tmp)
-        os.replace(tmp, job.path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return job.path
+    return write_atomically(job.path, lambda tmp: job.write(*job.args, tmp))
 
 
 def write_all(jobs: list[XlsxJob], workers: int | None = None) -> list[Path]:

@@ -7,6 +7,7 @@ from pydantic import Field
 from pipelines import freshness, settings
 from pipelines.defs.metadata import md_table
 from pipelines.defs.resources import DataRoot, Warehouse
+from pipelines.ingest.columns import columns_of
 from pipelines.ingest.load import build_staging, ingest_files, reference_scope
 from pipelines.ingest.reference import ReferenceError, read_reference, write_reference
 from pipelines.ingest.scan import scan_incoming
@@ -216,7 +217,7 @@ def _validate_staging(con, failures: dict[str, pl.DataFrame]) -> int:
     pandera is imported here: a run with nothing new does not pay for it."""
     import pandera.errors as pa_errors
 
-    from pipelines.ingest.schemas import SCHEMAS, columns_of
+    from pipelines.ingest.schemas import SCHEMAS
 
     rows_read = 0
     for kind, model in SCHEMAS.items():
