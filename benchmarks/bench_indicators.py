@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from indicators.compute import compute_indicators  # noqa: E402
 from pipelines.ingest.domains import codes_of  # noqa: E402
-from pipelines.ingest.load import fill_session_residences  # noqa: E402
+from pipelines.ingest.staging import fill_session_residences  # noqa: E402
 from pipelines.warehouse import migrate  # noqa: E402
 
 OUT_DIR = Path("/tmp/bench_ind")  # --dossier to use another one

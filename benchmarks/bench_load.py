@@ -18,9 +18,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.ingest.load import build_staging, ingest_files, reference_scope
+from pipelines.ingest.load import ingest_files, reference_scope
 from pipelines.ingest.reports import write_validation_reports
 from pipelines.ingest.scan import scan_incoming
+from pipelines.ingest.staging import build_staging
 from pipelines.warehouse import migrate
 
 OUT = Path("/tmp/bench_load")

@@ -24,7 +24,7 @@ if __name__ == "__main__":
     con = duckdb.connect(warehouse)
     start = time.perf_counter()
     if stage == "lignes":
-        from pipelines.ingest.load import build_staging
+        from pipelines.ingest.staging import build_staging
 
         summary = build_staging(con, force=True)
     else:

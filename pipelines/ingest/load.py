@@ -27,11 +27,11 @@ from pipelines.ingest.model import ISSUE_COLUMNS, ParsedReport, PartnerContext
 from pipelines.ingest.parse import parse_report
 from pipelines.ingest.prepare import Prepared, prepared_in_order
 from pipelines.ingest.scan import DEFAULT_MAX_BYTES, IncomingFile, periode_bounds
+from pipelines.warehouse import few_checkpoints
 
 log = logging.getLogger(__name__)
 
 ParseFn = Callable[..., ParsedReport]
-SQL_DIR = Path(__file__).parent / "sql"
 # Refusals whose cause lies outside the file's bytes, in the reference or the settings of
 # the day: the only ones looked at again when the same file is seen unchanged. A refusal for
 # the content (corrupt workbook, missing column...) stands until the partner sends a new file.
@@ -127,39 +127,40 @@ def ingest_files(
             yield f, context_for(f) if ahead else None
 
     previous_of = {f.rel: previous for f, previous in todo}
-    for f, prepared in prepared_in_order(root, jobs(), max_bytes, parse, len(todo)):
-        if prepared.staged is None:
-            log.warning("%s modifié pendant sa lecture : relu au prochain passage.", f.rel)
-            summary.skipped += 1
-            done(0)
-            continue
-        try:
-            rows = _ingest_one(
-                con,
-                root,
-                f,
-                prepared,
-                run_id,
-                previous_of[f.rel],
-                parse,
-                context_for,
-                max_bytes,
-                summary,
-            )
-        except Exception:
-            # A fault of the pipeline, not of the partner: fail the run. The file is archived
-            # but not recorded, so the run after the fix reads it like a new one.
-            registry.publish_archive(root, prepared.staged)
-            log.error(
-                "Erreur interne du traitement sur %s : l'exécution s'arrête, le fichier "
-                "n'est pas enregistré et sera lu à la prochaine exécution.",
-                f.rel,
-            )
-            raise
-        except BaseException:  # killed or interrupted: the next run prepares it again
-            registry.discard_archive(prepared.staged)
-            raise
-        done(rows)
+    with few_checkpoints(con):  # one commit per file, not one checkpoint per file
+        for f, prepared in prepared_in_order(root, jobs(), max_bytes, parse, len(todo)):
+            if prepared.staged is None:
+                log.warning("%s modifié pendant sa lecture : relu au prochain passage.", f.rel)
+                summary.skipped += 1
+                done(0)
+                continue
+            try:
+                rows = _ingest_one(
+                    con,
+                    root,
+                    f,
+                    prepared,
+                    run_id,
+                    previous_of[f.rel],
+                    parse,
+                    context_for,
+                    max_bytes,
+                    summary,
+                )
+            except Exception:
+                # A fault of the pipeline, not of the partner: fail the run. The file is archived
+                # but not recorded, so the run after the fix reads it like a new one.
+                registry.publish_archive(root, prepared.staged)
+                log.error(
+                    "Erreur interne du traitement sur %s : l'exécution s'arrête, le fichier "
+                    "n'est pas enregistré et sera lu à la prochaine exécution.",
+                    f.rel,
+                )
+                raise
+            except BaseException:  # killed or interrupted: the next run prepares it again
+                registry.discard_archive(prepared.staged)
+                raise
+            done(rows)
     return summary
 
 
@@ -338,88 +339,3 @@ def _insert_frame(
     con.register(view, frame.to_arrow())  # replaces a view left by an earlier failed insert
     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
     con.unregister(view)  # not in a finally: an aborted transaction refuses it
-
-
-RESIDENCES_SQL = SQL_DIR / "seances_residences.sql"
-
-
-def staging_sql_files() -> list[Path]:
-    """The staging SQL, one concern per file, run in the order of their number prefix
-    (build_staging first defines the view of sessions' residences, RESIDENCES_SQL)."""
-    return sorted(SQL_DIR.glob("[0-9][0-9]_*.sql"))
-
-
-def _build_files() -> list[Path]:
-    """What build_staging runs, in order: the residences' view, then the numbered files."""
-    return [RESIDENCES_SQL, *staging_sql_files()]
-
-
-def fill_session_residences(con: duckdb.DuckDBPyConnection) -> None:
-    """Set staging.seances.reside_qpv as the rows-in-force build does, for a staging.*
-    written directly (tests, benchmarks)."""
-    con.execute(RESIDENCES_SQL.read_text(encoding="utf-8"))
-    con.execute("UPDATE staging.seances SET reside_qpv = NULL")  # enrolments may have changed
-    con.execute(
-        """
-        UPDATE staging.seances AS s SET reside_qpv = r.qpv
-        FROM seances_residences AS r
-        WHERE r.id_participant = s.id_participant AND r.code_action = s.code_action
-            AND s.date_seance >= r.debut AND s.date_seance < r.fin
-        """
-    )
-
-
-STAGING_INPUTS_SQL = """
-SELECT md5(concat_ws('|',
-    (SELECT string_agg(concat_ws(',', file_id, run_id, status, in_force), ';' ORDER BY file_id)
-     FROM ingest.files WHERE status = 'accepte'),
-    (SELECT string_agg(concat_ws(',', code_action, date_debut, date_fin), ';' ORDER BY code_action)
-     FROM ref.actions),
-    -- sessions' residences (seances_residences.sql)
-    (SELECT string_agg(code_qpv, ';' ORDER BY code_qpv) FROM ref.qpv),
-    ?))
-"""
-
-
-def _staging_inputs(con: duckdb.DuckDBPyConnection) -> str:
-    """Fingerprint of what staging.* is derived from: the file log (a reprocessed file gets a
-    new run_id), the actions' dates (cross-file warnings), the QPV list (sessions'
-    residences) and the staging SQL itself."""
-    sql_text = "".join(p.read_text(encoding="utf-8") for p in _build_files())
-    return registry.fetch_one(con, STAGING_INPUTS_SQL, [sql_text])[0]
-
-
-def _staging_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    counts = {
-        kind: registry.fetch_one(con, f"SELECT count(*) FROM staging.{kind}")[0]
-        for kind in ("participants", "seances", "financements")
-    }
-    counts["cross_file_warnings"] = registry.fetch_one(
-        con, "SELECT count(*) FROM staging.cross_file_warnings"
-    )[0]
-    return counts
-
-
-def build_staging(con: duckdb.DuckDBPyConnection, force: bool = False) -> dict[str, int]:
-    """Rebuild staging.* from the rows of files in force and the cross-file warnings.
-
-    One transaction: a reader sees the old rows in force or the new ones, never a mix.
-    Skipped (same result, `rebuilt` = 0) when none of its inputs changed since the last
-    build, so a run with no new file costs nothing here.
-    """
-    inputs = _staging_inputs(con)
-    last = registry.fetch_one(con, "SELECT max(inputs) FROM ingest.staging_state")[0]
-    if not force and last == inputs:
-        return {**_staging_counts(con), "rebuilt": 0}
-    con.begin()
-    try:
-        for sql_file in _build_files():
-            con.execute(sql_file.read_text(encoding="utf-8"))
-        counts = _staging_counts(con)
-        con.execute("DELETE FROM ingest.staging_state")
-        con.execute("INSERT INTO ingest.staging_state VALUES (?, now())", [inputs])
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    return {**counts, "rebuilt": 1}

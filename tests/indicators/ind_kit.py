@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.ingest.load import fill_session_residences
+from pipelines.ingest.staging import fill_session_residences
 from pipelines.warehouse import migrate
 
 ROOT = Path(__file__).resolve().parents[2]

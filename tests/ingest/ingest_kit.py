@@ -8,8 +8,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.ingest.load import build_staging, ingest_files, reference_scope
+from pipelines.ingest.load import ingest_files, reference_scope
 from pipelines.ingest.scan import scan_incoming
+from pipelines.ingest.staging import build_staging
 from pipelines.warehouse import migrate
 from tests.contract_headers import FINANCEMENTS_HEADER, PARTICIPANTS_HEADER, SEANCES_HEADER  # noqa: F401
 

@@ -473,3 +473,22 @@ def test_a_file_still_being_written_is_left_for_the_next_run(wh, write_csv):
     assert not list((root / "archive").rglob("*.csv"))  # nothing kept under a wrong sha256
     again = run(con, root, "r2")
     assert again.accepted == 1 and again.rows_accepted == 2
+
+
+def test_the_files_stage_defers_checkpoints_and_gives_the_setting_back(wh, write_csv):
+    """One commit per file, without one checkpoint per file (pipelines/warehouse.py,
+    few_checkpoints); the connection's setting is DuckDB's own again afterwards."""
+    root, con = wh
+    default = rows(con, "SELECT current_setting('checkpoint_threshold')")
+    seen = []
+
+    def parse_and_look(path, kind, ctx, max_bytes):
+        seen.append(rows(con, "SELECT current_setting('checkpoint_threshold')")[0][0])
+        return parse_report(path, kind, ctx, max_bytes)
+
+    drop(write_csv, root, "ASSO1/2025/participants.csv", H, [participant("P1", "A1", "10/03/2025")])
+    summary = run(con, root, "r1", parse=parse_and_look)
+
+    assert summary.accepted == 1
+    assert seen == ["953.6 MiB"]  # 1GB (10^9 bytes) as DuckDB prints it
+    assert rows(con, "SELECT current_setting('checkpoint_threshold')") == default

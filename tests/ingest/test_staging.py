@@ -15,7 +15,7 @@ from ingest_kit import (
     run,
 )
 
-from pipelines.ingest.load import build_staging, staging_sql_files
+from pipelines.ingest.staging import build_staging, staging_sql_files
 
 T0 = 1_735_689_600
 H = PARTICIPANTS_HEADER

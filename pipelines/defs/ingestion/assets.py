@@ -8,10 +8,11 @@ from pipelines import freshness, settings
 from pipelines.defs.metadata import md_table
 from pipelines.defs.resources import DataRoot, Warehouse
 from pipelines.ingest.columns import columns_of
-from pipelines.ingest.load import build_staging, ingest_files, reference_scope
+from pipelines.ingest.load import ingest_files, reference_scope
 from pipelines.ingest.reference import ReferenceError, read_reference, write_reference
 from pipelines.ingest.scan import scan_incoming
 from pipelines.ingest.scan_cache import HashCache
+from pipelines.ingest.staging import build_staging, last_build_scope
 from pipelines.progress import Stage
 
 GROUP = "ingestion"
@@ -157,14 +158,23 @@ def lignes_en_vigueur(context: dg.AssetExecutionContext, warehouse: Warehouse):
         counts = build_staging(con)
         stage.rows = sum(int(counts[k]) for k in ("participants", "seances", "financements"))
         warned = con.sql(WARNINGS_IN_FORCE_SQL).pl()
+        rebuilt = _actions_rebuilt(counts["rebuilt"], last_build_scope(con))
     return dg.MaterializeResult(
         metadata={
             **stage.metadata(),
             **{k: int(v) for k, v in counts.items()},
+            # after a resubmission only the actions of the changed files are rebuilt
+            "actions_reconstruites": rebuilt,
             # the same count as each file's validation report and the site
             "avertissements_par_fichier": md_table(warned, limit=100),
         }
     )
+
+
+def _actions_rebuilt(built: int, partial: int | None) -> str:
+    if not built:
+        return "aucune"
+    return "toutes" if partial is None else str(partial)
 
 
 STAGING_CHECK_BATCH = 2_000_000

@@ -10,7 +10,7 @@ SELECT
     'Séance de la personne « ' || s.id_participant || ' » à l''action ' || s.code_action
         || ' sans inscription acceptée à cette action (dans aucun bilan participants).'
 FROM staging.seances AS s
-WHERE NOT EXISTS (
+WHERE in_build_scope(s.code_action) AND NOT EXISTS (
     SELECT 1 FROM staging.participants AS p
     WHERE p.id_participant = s.id_participant AND p.code_action = s.code_action
 );

@@ -11,7 +11,7 @@ SELECT
         || strftime(a.date_debut, '%d/%m/%Y') || ').'
 FROM staging.participants AS p
 JOIN ref.actions AS a USING (code_action)
-WHERE p.date_entree < a.date_debut;
+WHERE in_build_scope(p.code_action) AND p.date_entree < a.date_debut;
 
 INSERT INTO staging.cross_file_warnings (file_id, row_number, colonne, valeur, regle, message)
 SELECT
@@ -24,4 +24,4 @@ SELECT
         || strftime(a.date_fin, '%d/%m/%Y') || ').'
 FROM staging.participants AS p
 JOIN ref.actions AS a USING (code_action)
-WHERE p.date_sortie > a.date_fin;
+WHERE in_build_scope(p.code_action) AND p.date_sortie > a.date_fin;

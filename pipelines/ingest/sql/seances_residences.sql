@@ -4,6 +4,7 @@
 -- actions.csv count, as in the indicators. One row per (person, action) interval
 -- [debut, fin): a pair whose enrolments agree on the residence has a single unbounded one;
 -- staging.seances joins it (03_staging_seances.sql), fill_session_residences() updates it.
+-- Only the actions in the build's scope (in_build_scope, pipelines/ingest/load.py).
 -- (Key of staging.participants: one enrolment per person, action and date_entree.)
 CREATE OR REPLACE TEMP VIEW seances_residences AS
 WITH inscriptions AS (
@@ -11,6 +12,7 @@ WITH inscriptions AS (
     FROM staging.participants AS p
     SEMI JOIN ref.actions AS a ON a.code_action = p.code_action
     LEFT JOIN ref.qpv AS q ON q.code_qpv = p.code_qpv
+    WHERE in_build_scope(p.code_action)
 ),
 bornes AS (
     SELECT id_participant, code_action, qpv,
