@@ -27,7 +27,7 @@ from dashboards.pages import (
     scope_list_page,
     scope_page,
 )
-from pipelines.fsutil import staged_dir
+from pipelines.fsutil import link_tree, staged_dir
 
 ASSETS = Path(__file__).parent / "assets"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -53,18 +53,10 @@ def _copy_downloads(downloads_dir: Path | None, build: Path) -> list[tuple[str, 
     if downloads_dir is None or not Path(downloads_dir).is_dir():
         return []
     target = build / "telechargements"
-    shutil.copytree(downloads_dir, target, copy_function=_link_or_copy)
+    # the site's copy shares the downloads' bytes (a big city's 160 MB are not stored twice)
+    link_tree(downloads_dir, target)
     files = sorted(p for p in target.rglob("*") if p.is_file() and not p.name.startswith("."))
     return [(p.relative_to(build).as_posix(), p.stat().st_size) for p in files]
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    """The site's copy of the downloads shares their bytes (a hard link: same content, no
-    second copy of a big city's 160 MB); a copy where links are not possible."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def relative_reports_href(reports_dir: Path | None, out_dir: Path) -> str | None:

@@ -58,6 +58,16 @@ def inputs_fingerprint(con: duckdb.DuckDBPyConnection, extra: str = "") -> str:
     return rows[0][0]
 
 
+def tables_fingerprint(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> str:
+    """What an output built from these tables only (and the code) is built from."""
+    parts = [
+        f"(SELECT string_agg(t::VARCHAR, ';' ORDER BY t::VARCHAR) FROM {table} AS t)"
+        for table in tables
+    ]
+    sql = f"SELECT md5(concat_ws('|', {', '.join(parts)}, ?))"
+    return con.execute(sql, [code_fingerprint()]).fetchall()[0][0]
+
+
 def last_build(
     con: duckdb.DuckDBPyConnection, step: str, inputs: str, *outputs: Path
 ) -> dict | None:
@@ -69,6 +79,12 @@ def last_build(
     if not rows or rows[0][0] != inputs or not all(Path(p).exists() for p in outputs):
         return None
     return json.loads(rows[0][1] or "{}")
+
+
+def last_facts(con: duckdb.DuckDBPyConnection, step: str) -> dict | None:
+    """The facts of the last build of `step`, whatever it was built from."""
+    rows = con.execute("SELECT facts FROM ingest.build_state WHERE step = ?", [step]).fetchall()
+    return json.loads(rows[0][0] or "{}") if rows else None
 
 
 def record(

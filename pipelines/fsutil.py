@@ -70,3 +70,18 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def link_tree(source: Path, target: Path) -> int:
+    """Copy the folder `source` into `target` (which may exist, empty) as hard links: the
+    same bytes without a second copy, a real copy where links are not possible. Published
+    files are never changed in place, so sharing them is safe. Returns the files copied."""
+    shutil.copytree(source, target, copy_function=link_or_copy, dirs_exist_ok=True)
+    return sum(1 for p in Path(target).rglob("*") if p.is_file())
+
+
+def link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)

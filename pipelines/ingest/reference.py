@@ -123,11 +123,17 @@ _PARSERS = {
 DEFAULTS = {("partenaires", "rythme_remontee"): DEFAULT_RYTHME}  # optional column, empty cell
 
 
-def read_reference(root: Path) -> Reference:
-    """Read <root>/reference/ (or `root` itself when it holds contrat.yaml)."""
+def reference_folder(root: Path) -> Path:
+    """<root>/reference/, or `root` itself when it holds contrat.yaml."""
     folder = Path(root) / "reference"
     if not folder.is_dir() and (Path(root) / "contrat.yaml").exists():
-        folder = Path(root)
+        return Path(root)
+    return folder
+
+
+def read_reference(root: Path) -> Reference:
+    """Read <root>/reference/ (or `root` itself when it holds contrat.yaml)."""
+    folder = reference_folder(root)
     problems: list[str] = []
     contrat = _read_contrat(folder, problems)
     calendrier = contrat.pop("_calendrier", {})

@@ -15,15 +15,19 @@ from pathlib import Path
 import duckdb
 
 from dashboards.site import relative_reports_href, write_site
+from pipelines import freshness
+from pipelines.fsutil import link_tree
 from pipelines.ingest.reports import write_validation_reports
 from pipelines.kit import build_partner_kit
-from pipelines.publish.generation import Builder
+from pipelines.publish.generation import Builder, current_generation
 from pipelines.publish.relances import write_relances
 from pipelines.publish.tables import export_tables
 
 DOWNLOADS, REPORTS, SITE = "telechargements", "rapports", "tableaux-de-bord"
 KIT = "kit-partenaire"
 RELANCES = "relances"  # (v2) reminder list and texts (data contract section 6)
+# What the partner kit is made from (pipelines/kit/reference.py), with the code.
+KIT_TABLES = ("ref.contrat", "ref.partenaires", "ref.actions", "ref.qpv")
 
 
 def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder]:
@@ -44,7 +48,15 @@ def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder
 
     def kit(folder: Path, generation: Path) -> dict:
         # per partner: XLSX templates and the partner guide, linked to this generation's site
-        return {"fichiers": len(build_partner_kit(con, folder, site_dir=generation / SITE))}
+        inputs = freshness.tables_fingerprint(con, KIT_TABLES)
+        previous = current_generation(generation.parent.parent)
+        built = freshness.last_build(con, KIT, inputs)
+        if previous is not None and (built or {}).get("generation") == previous.name:
+            # the reference has not changed since the kit in force: the same files, linked
+            return {"fichiers": link_tree(previous / KIT, folder), "reconstruit": 0}
+        written = build_partner_kit(con, folder, site_dir=generation / SITE)
+        freshness.record(con, KIT, inputs, {"generation": generation.name})
+        return {"fichiers": len(written)}
 
     def relances(folder: Path, _generation: Path) -> dict:
         written = write_relances(con, folder)

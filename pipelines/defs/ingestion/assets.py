@@ -1,5 +1,8 @@
 """Ingestion stage: reference files, partner files (archive → raw), rows in force (staging)."""
 
+import datetime as dt
+import hashlib
+
 import dagster as dg
 import polars as pl
 from pydantic import Field
@@ -9,7 +12,13 @@ from pipelines.defs.metadata import md_table
 from pipelines.defs.resources import DataRoot, Warehouse
 from pipelines.ingest.columns import columns_of
 from pipelines.ingest.load import ingest_files, reference_scope
-from pipelines.ingest.reference import ReferenceError, read_reference, write_reference
+from pipelines.ingest.reference import (
+    PARIS,
+    ReferenceError,
+    read_reference,
+    reference_folder,
+    write_reference,
+)
 from pipelines.ingest.scan import scan_incoming
 from pipelines.ingest.scan_cache import HashCache
 from pipelines.ingest.staging import build_staging, last_build_scope
@@ -32,24 +41,47 @@ class IngestConfig(dg.Config):
 @dg.asset(group_name=GROUP, kinds={"duckdb", "yaml"}, pool="warehouse")
 def referentiel(context: dg.AssetExecutionContext, data_root: DataRoot, warehouse: Warehouse):
     """Reference files of the evaluation officer (contrat, actions, partenaires, qpv, cibles)."""
-    with Stage("Référentiel") as stage:
-        try:
-            ref = read_reference(data_root.root)
-        except ReferenceError as err:
-            raise dg.Failure(description=str(err)) from err
-        with warehouse.get_connection(context.log) as con:
+    with Stage("Référentiel") as stage, warehouse.get_connection(context.log) as con:
+        # Read and written again only when the files, the code, the day (date_arrete
+        # defaults to today) or the ref.* tables themselves changed since the last write.
+        inputs = _reference_inputs(data_root.root)
+        facts = freshness.last_build(con, "referentiel", inputs)
+        if facts is None or facts.get("tables") != freshness.tables_fingerprint(con, REF_TABLES):
+            try:
+                ref = read_reference(data_root.root)
+            except ReferenceError as err:
+                raise dg.Failure(description=str(err)) from err
             write_reference(con, ref)
-        stage.rows = len(ref.actions) + len(ref.partenaires) + len(ref.qpv) + len(ref.cibles)
+            facts = {
+                "contrat": ref.contrat["code"],
+                "actions": len(ref.actions),
+                "partenaires": len(ref.partenaires),
+                "qpv": len(ref.qpv),
+                "cibles": len(ref.cibles),
+                "tables": freshness.tables_fingerprint(con, REF_TABLES),
+            }
+            freshness.record(con, "referentiel", inputs, facts)
+        stage.rows = sum(facts[k] for k in ("actions", "partenaires", "qpv", "cibles"))
     return dg.MaterializeResult(
-        metadata={
-            **stage.metadata(),
-            "contrat": ref.contrat["code"],
-            "actions": len(ref.actions),
-            "partenaires": len(ref.partenaires),
-            "qpv": len(ref.qpv),
-            "cibles": len(ref.cibles),
-        }
+        metadata={**stage.metadata(), **{k: v for k, v in facts.items() if k != "tables"}}
     )
+
+
+REF_TABLES = tuple(
+    f"ref.{name}"
+    for name in ("contrat", "actions", "partenaires", "qpv", "cibles", "calendrier", "rythmes")
+)
+
+
+def _reference_inputs(root) -> str:
+    """The reference folder's files (names and bytes), the code and today's date."""
+    digest = hashlib.sha256(freshness.code_fingerprint().encode())
+    digest.update(dt.datetime.now(PARIS).date().isoformat().encode())  # as date_arrete
+    folder = reference_folder(root)
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 # avertissements: as the file's validation report counts them (staging.file_warning_counts);
@@ -204,16 +236,42 @@ def schemas_pandera(context: dg.AssetCheckExecutionContext, warehouse: Warehouse
             return dg.AssetCheckResult(
                 passed=True, metadata={"types_en_echec": "aucun", "reconstruit": 0}
             )
-        stage.rows = _validate_staging(con, failures)
+        staging = _staging_identity(con)
+        scope = _rebuilt_since(con, freshness.last_facts(con, "schemas_pandera"), staging)
+        stage.rows = _validate_staging(con, failures, scope)
         if not failures:
-            freshness.record(con, "schemas_pandera", inputs, {"lignes": stage.rows})
+            facts = {"lignes": stage.rows, **staging}
+            freshness.record(con, "schemas_pandera", inputs, facts)
     return dg.AssetCheckResult(
         passed=not failures,
         metadata={
             "types_en_echec": ", ".join(failures) or "aucun",
+            "lignes_validees": stage.rows,
+            # after a resubmission: only the actions whose rows in force were rebuilt
+            "actions_validees": "toutes" if scope is None else len(scope),
             **{f"echecs_{kind}": md_table(df) for kind, df in failures.items()},
         },
     )
+
+
+def _staging_identity(con) -> dict:
+    """The rows in force this check validates, and the code it validates them with."""
+    built, previous = con.execute(
+        "SELECT inputs, previous_inputs FROM ingest.staging_state"
+    ).fetchone() or (None, None)
+    code = freshness.code_fingerprint() + _pandera_version()
+    return {"staging": built, "previous": previous, "code": code}
+
+
+def _rebuilt_since(con, last: dict | None, staging: dict) -> list[str] | None:
+    """The actions to validate: those rebuilt by a partial build made right after the rows
+    in force this check last passed on, with the same code; None: every row."""
+    if last is None or staging["previous"] is None:
+        return None
+    if last.get("staging") != staging["previous"] or last.get("code") != staging["code"]:
+        return None
+    rows = con.execute("SELECT code_action FROM ingest.staging_actions ORDER BY 1").fetchall()
+    return [code for (code,) in rows]
 
 
 def _pandera_version() -> str:
@@ -222,9 +280,10 @@ def _pandera_version() -> str:
     return "pandera " + version("pandera")
 
 
-def _validate_staging(con, failures: dict[str, pl.DataFrame]) -> int:
-    """Validate staging.* against the pandera models; fills `failures`, returns rows read.
-    pandera is imported here: a run with nothing new does not pay for it."""
+def _validate_staging(con, failures: dict[str, pl.DataFrame], actions: list[str] | None) -> int:
+    """Validate staging.* (the rows of `actions`, or all) against the pandera models; fills
+    `failures`, returns rows read. pandera is imported here: a run with nothing new does not
+    pay for it."""
     import pandera.errors as pa_errors
 
     from pipelines.ingest.schemas import SCHEMAS
@@ -232,7 +291,11 @@ def _validate_staging(con, failures: dict[str, pl.DataFrame]) -> int:
     rows_read = 0
     for kind, model in SCHEMAS.items():
         dtypes = columns_of(kind)
-        rows = con.sql(f"SELECT {', '.join(dtypes)} FROM staging.{kind}")
+        where = "" if actions is None else "WHERE code_action IN (SELECT unnest($actions))"
+        rows = con.sql(
+            f"SELECT {', '.join(dtypes)} FROM staging.{kind} {where}",
+            params=None if actions is None else {"actions": actions},
+        )
         # In batches: 20 M sessions never sit in memory at once.
         for batch in rows.to_arrow_reader(STAGING_CHECK_BATCH):
             rows_read += batch.num_rows

@@ -1,0 +1,68 @@
+"""A partner resubmits one file: the run rebuilds and validates only what it touches.
+
+Real job (pipeline_complet) in this process on ops_kit's small root, with six more actions
+of MLJ (eight in all), so that one action is a small share of the contract: the rows in
+force of A1 only are rebuilt (pipelines/ingest/staging.py), the pandera check validates
+those rows only, and the partner kit (reference unchanged) is linked, not written again.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from ops_kit import (
+    ASSO1_SEANCES,
+    SEANCES_HEADER,
+    build_small_root,
+    run_in_process,
+    write_partner_file,
+)
+
+EMP = "emploi_developpement_economique"
+
+
+def with_more_actions(root):
+    with (root / "reference" / "actions.csv").open("a", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter=";", lineterminator="\r\n")
+        for i in range(2, 8):
+            writer.writerow(
+                [f"M{i}", f"Action {i}", "MLJ", EMP, "accompagnement", "01/01/2024", "31/12/2027"]
+            )
+    return root
+
+
+def metadata(result, key: str) -> dict:
+    """The metadata of the materialization or check evaluation named `key`."""
+    found = {}
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_MATERIALIZATION":
+            data = event.event_specific_data.materialization
+            name = data.asset_key.to_user_string()
+        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
+            data = event.asset_check_evaluation_data
+            name = data.check_name
+        else:
+            continue
+        if name == key:
+            found = {k: getattr(v, "value", v) for k, v in data.metadata.items()}
+    return found
+
+
+def test_one_resubmitted_file_rebuilds_and_validates_its_action_only(tmp_path, monkeypatch):
+    root = with_more_actions(build_small_root(tmp_path / "data"))
+    first = run_in_process(root, monkeypatch)
+    assert metadata(first, "lignes_en_vigueur")["actions_reconstruites"] == "toutes"
+    assert metadata(first, "schemas_pandera")["actions_validees"] == "toutes"
+    # ops_kit's rows in force: 8 enrolments, 4 sessions, 2 funding lines
+    assert metadata(first, "schemas_pandera")["lignes_validees"] == 14
+
+    rows = [*ASSO1_SEANCES, ["P002", "A1", "27/01/2025", "present"]]
+    write_partner_file(root, "ASSO1/2025/seances_asso1_v2.csv", SEANCES_HEADER, rows)
+    second = run_in_process(root, monkeypatch)
+
+    assert metadata(second, "lignes_en_vigueur")["actions_reconstruites"] == "1"
+    checked = metadata(second, "schemas_pandera")
+    # A1's rows in force: 5 enrolments, 5 sessions, 2 funding lines (M1's 3 are not read)
+    assert (checked["actions_validees"], checked["lignes_validees"]) == (1, 12)
+    assert metadata(second, "lignes_en_vigueur")["seances"] == 5
+    assert metadata(second, "publication")["kit-partenaire.reconstruit"] == 0
