@@ -22,6 +22,7 @@ from pipelines.kit import build_partner_kit
 from pipelines.publish.generation import Builder, current_generation
 from pipelines.publish.relances import write_relances
 from pipelines.publish.tables import export_tables
+from pipelines.publish.xlsx_jobs import Pending
 
 DOWNLOADS, REPORTS, SITE = "telechargements", "rapports", "tableaux-de-bord"
 KIT = "kit-partenaire"
@@ -31,8 +32,12 @@ KIT_TABLES = ("ref.contrat", "ref.partenaires", "ref.actions", "ref.qpv")
 
 
 def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder]:
+    # workbooks still being written by the downloads (big publications): the reports and
+    # the kit are built meanwhile, the site (which links the downloads) waits for them
+    deferred: list[Pending] = []
+
     def downloads(folder: Path, _generation: Path) -> dict:
-        return {"fichiers": len(export_tables(con, folder))}
+        return {"fichiers": len(export_tables(con, folder, deferred))}
 
     def reports(folder: Path, _generation: Path) -> dict:
         # write_validation_reports replaces its folder whole: give it the generation's path
@@ -40,6 +45,8 @@ def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder
         return {"pages": len(write_validation_reports(con, folder, run_id=run_id))}
 
     def site(folder: Path, generation: Path) -> dict:
+        for pending in deferred:
+            pending.wait()
         href = relative_reports_href(generation / REPORTS, folder.resolve())
         # the review packs (publish/revues/, never touched here) are listed, not copied
         revues = generation.parent.parent / "revues"
@@ -62,10 +69,23 @@ def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder
         written = write_relances(con, folder)
         return {"partenaires_a_relancer": len(written) - 1}
 
+    def stopping_the_workbooks(build):
+        """A builder that fails while workbooks are being written stops their writing."""
+
+        def guarded(folder: Path, generation: Path) -> dict:
+            try:
+                return build(folder, generation)
+            except BaseException:
+                for pending in deferred:
+                    pending.cancel()
+                raise
+
+        return guarded
+
     return [
         Builder(DOWNLOADS, downloads),
-        Builder(REPORTS, reports),
-        Builder(SITE, site),
-        Builder(KIT, kit),
+        Builder(REPORTS, stopping_the_workbooks(reports)),
+        Builder(KIT, stopping_the_workbooks(kit)),
+        Builder(SITE, stopping_the_workbooks(site)),
         Builder(RELANCES, relances),
     ]

@@ -24,7 +24,7 @@ from pipelines.publish.secret import (
     Hierarchy,
     apply_confidentiality,
 )
-from pipelines.publish.xlsx_jobs import XlsxJob, write_all
+from pipelines.publish.xlsx_jobs import Pending, XlsxJob, start_all
 from pipelines.safe_text import XLSX_SAFE_OPTIONS, neutralise, neutralise_frame
 from pipelines.settings import DEFAULT_SEUIL_SECRET
 
@@ -278,11 +278,13 @@ def _sql_type(dtype: pl.DataType) -> str:
 # ------------------------------------------------------------------ downloads
 
 
-def export_tables(con, out_dir: Path) -> dict[str, Path]:
+def export_tables(con, out_dir: Path, deferred: list[Pending] | None = None) -> dict[str, Path]:
     """Write indicateurs.csv / .xlsx / .parquet and definitions.csv into out_dir.
 
     Reads marts.indicateurs_publies only (run write_published_table first). CSV for
     French Excel: ';', decimal comma, UTF-8 with BOM, CRLF, secret cells as 's'.
+    With `deferred`, the workbooks may still be being written on return: their Pending is
+    appended to it, for the caller to wait for (pipelines/publish/xlsx_jobs.py).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -310,7 +312,11 @@ def export_tables(con, out_dir: Path) -> dict[str, Path]:
     )
     for name, path in export_funder_extracts(con, out_dir / FOLDER, jobs).items():
         written[f"{FOLDER}/{name}"] = path
-    write_all(jobs)
+    pending = start_all(jobs)
+    if deferred is None:
+        pending.wait()
+    else:
+        deferred.append(pending)
     return written
 
 

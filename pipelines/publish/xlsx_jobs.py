@@ -1,10 +1,12 @@
-"""Big XLSX files written on both cores.
+"""Big XLSX files written on both cores, while the publication goes on.
 
 xlsxwriter spends a few microseconds of Python per cell: at a big city's size (128 k
 indicator rows, 12 funder extracts of up to 66 k rows) the workbooks take most of the
 publication. They are independent, so a publication with many rows writes them in worker
-processes (spawn: the publishing process holds DuckDB's threads); a small one writes them
-in place, where starting workers would cost more than it saves.
+processes (spawn: the publishing process holds DuckDB's threads) and builds its other
+outputs (reports, partner kit) meanwhile; whatever needs the workbooks (the site links
+the downloads) waits for them first. A small publication writes them in place, where
+starting workers would cost more than it saves.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.fsutil import write_atomically
@@ -36,13 +38,42 @@ def _run(job: XlsxJob) -> Path:
     return write_atomically(job.path, lambda tmp: job.write(*job.args, tmp))
 
 
-def write_all(jobs: list[XlsxJob], workers: int | None = None) -> list[Path]:
-    """Write every workbook; in parallel when they are big enough to be worth it."""
+@dataclass
+class Pending:
+    """Workbooks being written: `wait()` returns their paths once all are written (raising
+    a worker's error); `cancel()` drops those not started when the publication fails."""
+
+    written: list[Path] = field(default_factory=list)
+    pool: ProcessPoolExecutor | None = None
+    futures: list[Future] = field(default_factory=list)
+
+    def wait(self) -> list[Path]:
+        if self.pool is not None:
+            try:
+                self.written += [future.result() for future in self.futures]
+            finally:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+                self.pool, self.futures = None, []
+        return self.written
+
+    def cancel(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool, self.futures = None, []
+
+
+def start_all(jobs: list[XlsxJob], workers: int | None = None) -> Pending:
+    """Start writing every workbook: on worker processes when they are big enough to be
+    worth it (then in the background), else here and now."""
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     if workers < 2 or sum(job.rows for job in jobs) < PARALLEL_FROM_ROWS:
-        return [_run(job) for job in jobs]
+        return Pending([_run(job) for job in jobs])
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     # largest first, so that the last one to start is a small one
     ordered = sorted(jobs, key=lambda job: -job.rows)
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(_run, ordered))
+    return Pending(pool=pool, futures=[pool.submit(_run, job) for job in ordered])
+
+
+def write_all(jobs: list[XlsxJob], workers: int | None = None) -> list[Path]:
+    """Write every workbook, and return once they are all written."""
+    return start_all(jobs, workers).wait()
