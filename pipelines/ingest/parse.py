@@ -65,12 +65,15 @@ def parse_report(
     ctx: PartnerContext,
     max_bytes: int = MAX_BYTES,
     contract: Contract = CONTRACT,
+    check_schema: bool = True,
 ) -> ParsedReport:
-    """Read, normalise and validate one partner file (data contract sections 2 and 3)."""
+    """Read, normalise and validate one partner file (data contract sections 2 and 3).
+    `check_schema=False` leaves the pandera check of the accepted rows to the caller, who
+    must make it (pipelines/ingest/prepare.py checks several files' rows at once)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}, expected one of {KINDS}")
     try:
-        return _parse(Path(path), kind, ctx, max_bytes, contract)
+        return _parse(Path(path), kind, ctx, max_bytes, contract, check_schema)
     except FileRefused as refused:
         return _refused(kind, refused.rule, refused.message)
     except PARTNER_READ_ERRORS as exc:  # the readers map most of them already: a safety net
@@ -82,6 +85,15 @@ def parse_report(
         )
 
 
+def check_accepted(kind: str, accepted: pl.DataFrame, contract: Contract = CONTRACT) -> None:
+    """The contract of accepted rows: a SchemaError here is a bug of the rules, not the
+    file's. Every check is row by row, so the rows of several files pass together exactly
+    when each file's rows pass."""
+    from pipelines.ingest.schemas import schema_for  # pandera: only when a file is read
+
+    schema_for(kind, contract).validate(accepted)
+
+
 def _refused(kind: str, rule: str, message: str) -> ParsedReport:
     report = empty_report(kind)
     report.refusal, report.refusal_rule = message, rule
@@ -89,7 +101,12 @@ def _refused(kind: str, rule: str, message: str) -> ParsedReport:
 
 
 def _parse(
-    path: Path, kind: str, ctx: PartnerContext, max_bytes: int, contract: Contract
+    path: Path,
+    kind: str,
+    ctx: PartnerContext,
+    max_bytes: int,
+    contract: Contract,
+    check_schema: bool = True,
 ) -> ParsedReport:
     table = read_table(path, kind_columns(contract)[kind], max_bytes)
     frame, table.frame = table.frame, None
@@ -109,10 +126,8 @@ def _parse(
     checked = validate(kind, handover.pop(), table.header.headers, ctx, contract)
     dtypes = columns_of(kind, contract)
     accepted = checked.accepted.select(pl.col(c).cast(t) for c, t in dtypes.items())
-    # The contract of accepted rows: a SchemaError here is a bug of the rules, not the file's.
-    from pipelines.ingest.schemas import schema_for  # pandera: only when a file is read
-
-    schema_for(kind, contract).validate(accepted)
+    if check_schema:
+        check_accepted(kind, accepted, contract)
     return ParsedReport(
         kind=kind,
         accepted=accepted,

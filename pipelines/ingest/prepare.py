@@ -6,6 +6,11 @@ the run's own process records the files one by one, in arrival order, in the war
 (one writer, DuckDB's rule). A file is read once from incoming/ (the copy) and parsed
 once; the writer gives the copy its final name just before recording the file, so a kill
 never leaves an archived file that was not recorded.
+
+A worker takes a few consecutive small files at a time (a chunk) and makes the pandera
+check of their accepted rows once for all of them: that check costs 10 to 25 ms per call
+whatever the rows, 20 s of CPU for a big city's 1,100 files when made file by file. When
+a chunk's rows fail it, each file is checked alone, so the error is that file's.
 """
 
 from __future__ import annotations
@@ -18,18 +23,23 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+
+import polars as pl
 
 from pipelines.ingest import registry
 from pipelines.ingest.model import ParsedReport, PartnerContext
-from pipelines.ingest.parse import parse_report
+from pipelines.ingest.parse import check_accepted, parse_report
 from pipelines.ingest.scan import IncomingFile
 
 log = logging.getLogger(__name__)
 
 # Below this many files the workers' start-up (imports) costs more than it saves.
 MIN_FILES_FOR_WORKERS = 16
-AHEAD_PER_WORKER = 2  # files prepared ahead: bounds the memory held by parsed frames
+AHEAD_PER_WORKER = 2  # chunks prepared ahead: bounds the memory held by parsed frames
+CHUNK_FILES = 8  # files of one chunk, at most...
+CHUNK_BYTES = 4 * 1024 * 1024  # ...and bytes (a bigger file is a chunk on its own)
 
 
 @dataclass
@@ -68,6 +78,42 @@ def prepare(
         return Prepared(staged, error=err, error_trace=traceback.format_exc())
 
 
+def prepare_chunk(root: Path, chunk: list[Job], max_bytes: int) -> list[Prepared]:
+    """prepare() for each file of `chunk`, with one pandera check for all of them."""
+    prepared = [
+        prepare(root, f, ctx, max_bytes, partial(parse_report, check_schema=False))
+        for f, ctx in chunk
+    ]
+    by_kind: dict[str, list[Prepared]] = {}
+    for item in prepared:
+        if item.parsed is not None and not item.parsed.refused:
+            by_kind.setdefault(item.parsed.kind, []).append(item)
+    for kind, items in by_kind.items():
+        try:
+            check_accepted(kind, pl.concat([item.parsed.accepted for item in items]))
+        except Exception:  # found again below, file by file
+            for item in items:
+                try:
+                    check_accepted(kind, item.parsed.accepted)
+                except Exception as err:  # raised by the writer, in order
+                    item.parsed, item.error, item.error_trace = None, err, traceback.format_exc()
+    return prepared
+
+
+def _chunks(jobs: Iterable[Job]) -> Iterator[list[Job]]:
+    """Consecutive jobs, CHUNK_FILES files or CHUNK_BYTES bytes at most per chunk."""
+    chunk: list[Job] = []
+    size = 0
+    for job in jobs:
+        if chunk and (len(chunk) >= CHUNK_FILES or size + job[0].size > CHUNK_BYTES):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(job)
+        size += job[0].size
+    if chunk:
+        yield chunk
+
+
 def worker_count() -> int:
     """Worker processes: one per core (EVAL_WORKERS overrides, 1 = none)."""
     wanted = os.environ.get("EVAL_WORKERS", "")
@@ -93,23 +139,24 @@ def prepared_in_order(
         return
     # spawn, not fork: the writer's process holds DuckDB and polars threads
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    pending: deque[tuple[IncomingFile, Future]] = deque()
-    queue = iter(jobs)
+    pending: deque[tuple[list[Job], Future]] = deque()
+    chunks = _chunks(jobs)
     try:
-        for f, ctx in queue:
-            pending.append((f, pool.submit(prepare, root, f, ctx, max_bytes)))
+        for chunk in chunks:
+            pending.append((chunk, pool.submit(prepare_chunk, root, chunk, max_bytes)))
             if len(pending) >= workers * AHEAD_PER_WORKER:
                 break
         while pending:
-            f, future = pending.popleft()
-            nxt = next(queue, None)
+            chunk, future = pending.popleft()
+            nxt = next(chunks, None)
             if nxt is not None:
-                pending.append((nxt[0], pool.submit(prepare, root, nxt[0], nxt[1], max_bytes)))
-            yield f, future.result()
+                pending.append((nxt, pool.submit(prepare_chunk, root, nxt, max_bytes)))
+            for (f, _ctx), prepared in zip(chunk, future.result(), strict=True):
+                yield f, prepared
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        for _f, future in pending:  # prepared but never recorded: drop their copies
+        for _chunk, future in pending:  # prepared but never recorded: drop their copies
             if future.done() and not future.cancelled() and future.exception() is None:
-                staged = future.result().staged
-                if staged is not None:
-                    registry.discard_archive(staged)
+                for prepared in future.result():
+                    if prepared.staged is not None:
+                        registry.discard_archive(prepared.staged)

@@ -1,0 +1,73 @@
+"""Workers prepare a few small files at a time and make the pandera check of their accepted
+rows once for all of them (pipelines/ingest/prepare.py): the same reports as file by file,
+and a schema failure is still the fault of the one file whose rows broke it."""
+
+from __future__ import annotations
+
+import pandera.errors as pa_errors
+import polars as pl
+import pytest
+from ingest_kit import SEANCES_HEADER, drop, make_warehouse
+
+from pipelines.ingest import parse, prepare
+from pipelines.ingest.load import partner_context, reference_scope
+from pipelines.ingest.scan import scan_incoming
+
+T0 = 1_735_689_600
+
+
+@pytest.fixture
+def chunk(tmp_path, write_csv):
+    """Three sessions files of ASSO1 (P1 in a, P2 in b, P3 in c) and their prepare jobs."""
+    root, con = make_warehouse(tmp_path)
+    for i, name in enumerate("abc", start=1):
+        rows = [[f"P{i}", "A2", "12/03/2025", "present"], [f"P{i}", "A2", "19/03/2025", "absent"]]
+        drop(write_csv, root, f"ASSO1/2025/seances_{name}.csv", SEANCES_HEADER, rows, T0 + i)
+    years, partners = reference_scope(con)
+    files = sorted(scan_incoming(root, years, partners, 10_000), key=lambda f: f.name)
+    ctx = partner_context(con, "ASSO1")
+    con.close()
+    return root, [(f, ctx) for f in files]
+
+
+def test_a_chunk_gives_the_reports_of_file_by_file(chunk):
+    root, jobs = chunk
+    together = prepare.prepare_chunk(root, jobs, 10_000)
+    for (f, ctx), item in zip(jobs, together, strict=True):
+        alone = parse.parse_report(f.path, f.kind, ctx, 10_000)
+        assert item.error is None and item.parsed.accepted.equals(alone.accepted), f.name
+    assert [item.parsed.accepted["id_participant"].to_list() for item in together] == [
+        ["P1", "P1"],
+        ["P2", "P2"],
+        ["P3", "P3"],
+    ]
+
+
+def test_rows_breaking_the_schema_fail_their_own_file_only(chunk, monkeypatch):
+    """Rules and schema disagreeing (a bug of ours) on P2's rows: file b carries the
+    SchemaError, which the writer raises in its turn; a and c are ready to be recorded."""
+    root, jobs = chunk
+    real = parse.validate
+
+    def lenient_on_p2(*args):
+        checked = real(*args)
+        p2 = pl.col("id_participant") == "P2"
+        presence = pl.when(p2).then(pl.lit("peut-etre")).otherwise(pl.col("presence"))
+        checked.accepted = checked.accepted.with_columns(presence=presence)
+        return checked
+
+    monkeypatch.setattr(parse, "validate", lenient_on_p2)
+    a, b, c = prepare.prepare_chunk(root, jobs, 10_000)
+
+    assert a.error is None and a.parsed.accepted.height == 2
+    assert isinstance(b.error, pa_errors.SchemaError) and b.parsed is None
+    assert "SchemaError" in b.error_trace
+    assert c.error is None and c.parsed.accepted.height == 2
+
+
+def test_chunks_hold_a_few_small_files_and_a_big_file_alone(chunk, monkeypatch):
+    _root, jobs = chunk
+    monkeypatch.setattr(prepare, "CHUNK_FILES", 2)
+    assert [len(c) for c in prepare._chunks(jobs)] == [2, 1]
+    monkeypatch.setattr(prepare, "CHUNK_BYTES", 1)  # every file is bigger than that
+    assert [len(c) for c in prepare._chunks(jobs)] == [1, 1, 1]
