@@ -4,7 +4,7 @@
 
 Times, as separate processes (python start to exit, like `python -m pipelines.cli run`):
 - `import`: python + `import dagster`;
-- `vide`: a job of 14 assets that do nothing (as many steps as `pipeline_complet`, with
+- `vide`: a job of 10 assets that do nothing (as many steps as `pipeline_complet`, with
   the same metadata-free results), executed in process on a persistent instance
   (DAGSTER_HOME with SQLite storage, as `make run` uses), after one warm-up run;
 - `pipeline`: `python -m pipelines.cli run` on a copy of the demo data with nothing new
@@ -37,7 +37,7 @@ def make(name, deps):
     return _a
 
 assets, prev = [], []
-for i in range(14):
+for i in range(10):
     a = make(f"etape_{i}", prev)
     assets.append(a)
     prev = [a]

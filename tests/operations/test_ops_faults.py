@@ -92,7 +92,7 @@ def test_rows_in_force_breaking_the_pandera_schema_stop_the_publication(tmp_path
 def test_a_broken_indicator_invariant_fails_its_step_and_stops_the_publication(
     tmp_path, monkeypatch
 ):
-    """The four invariants of marts.indicateurs are blocking checks."""
+    """The four invariants of marts.indicateurs are checked inside its step (blocking)."""
     root = build_small_root(tmp_path / "data")
     run_in_process(root, monkeypatch)
     published = publication(root)
@@ -113,7 +113,7 @@ def test_a_broken_indicator_invariant_fails_its_step_and_stops_the_publication(
     checks = check_results(result)
     assert checks["grille_complete"] is False
     assert checks["parts_entre_0_et_100"] is True
-    assert steps.get("marts__indicateurs_grille_complete") is False
+    assert steps.get("marts__indicateurs") is False
     assert steps.get("publication") is not True
     assert publication(root) == published
 

@@ -12,13 +12,31 @@ from pipelines.progress import Stage
 GROUP = "indicateurs"
 
 
+KEY = dg.AssetKey(["marts", "indicateurs"])
+# Invariants of the computed table (indicators/checks.py), checked inside the asset's own
+# step: as separate check steps they cost a Dagster step each on every run, even when
+# nothing changed. Blocking: a failed invariant fails the step, nothing downstream runs.
+INVARIANTS = {
+    "parts_entre_0_et_100": "Toute part (pourcentage) est comprise entre 0 et 100.",
+    "numerateur_inferieur_au_denominateur": "Pour une part, numérateur ≤ dénominateur.",
+    "comptes_distincts_bornes": (
+        "Un compte de personnes au contrat est ≥ celui de chaque action et ≤ leur somme."
+    ),
+    "grille_complete": "Chaque indicateur a une ligne par période, périmètre et ventilation.",
+}
+
+
 @dg.asset(
     group_name=GROUP,
     kinds={"duckdb", "sql"},
     pool="warehouse",
     # marts.completude: completeness indicators and provisional periods (marts.periodes)
     deps=["lignes_en_vigueur", dg.AssetKey(["marts", "completude"])],
-    key=dg.AssetKey(["marts", "indicateurs"]),
+    key=KEY,
+    check_specs=[
+        dg.AssetCheckSpec(name, asset=KEY, description=text, blocking=True)
+        for name, text in INVARIANTS.items()
+    ],
 )
 def indicateurs(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """All indicators of the contract, every period, scope and breakdown (exact values)."""
@@ -35,13 +53,31 @@ def indicateurs(context: dg.AssetExecutionContext, warehouse: Warehouse):
             "WHERE perimetre_type = 'contrat' AND ventilation = 'ensemble' "
             "ORDER BY periode DESC, code_indicateur LIMIT 25"
         ).pl()
-    return dg.MaterializeResult(
+        checks = [_invariant(con, name, inputs) for name in INVARIANTS]
+    yield dg.MaterializeResult(
         metadata={
             **stage.metadata(),
             **{k: v for k, v in stats.items() if k != "rebuilt"},
             "reconstruit": stats.get("rebuilt", 1),
             "apercu": md_table(preview),
         }
+    )
+    yield from checks
+
+
+def _invariant(con, name: str, inputs: str) -> dg.AssetCheckResult:
+    # an invariant that held on these very inputs holds again: not checked again
+    if freshness.last_build(con, f"check.{name}", inputs) is not None:
+        return dg.AssetCheckResult(
+            check_name=name, passed=True, metadata={"violations": 0, "reverifie": 0}
+        )
+    violations = invariants.CHECKS[name](con)
+    if not violations:
+        freshness.record(con, f"check.{name}", inputs)
+    return dg.AssetCheckResult(
+        check_name=name,
+        passed=not violations,
+        metadata={"violations": len(violations), "exemples": str(violations[:10])},
     )
 
 
@@ -64,42 +100,3 @@ def cibles_suivi(context: dg.AssetExecutionContext, warehouse: Warehouse):
     return dg.MaterializeResult(
         metadata={**stage.metadata(), "lignes": stage.rows, "reconstruit": facts.get("rebuilt", 1)}
     )
-
-
-def _invariant_check(name: str, description: str):
-    @dg.asset_check(
-        asset=dg.AssetKey(["marts", "indicateurs"]),
-        name=name,
-        description=description,
-        blocking=True,
-    )
-    def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
-        with warehouse.get_connection(context.log) as con:
-            # a check that passed on these very inputs passes again: not rerun
-            inputs = freshness.inputs_fingerprint(con)
-            if freshness.last_build(con, f"check.{name}", inputs) is not None:
-                return dg.AssetCheckResult(passed=True, metadata={"violations": 0, "reverifie": 0})
-            violations = invariants.CHECKS[name](con)
-            if not violations:
-                freshness.record(con, f"check.{name}", inputs)
-        return dg.AssetCheckResult(
-            passed=not violations,
-            metadata={"violations": len(violations), "exemples": str(violations[:10])},
-        )
-
-    return _check
-
-
-parts_entre_0_et_100 = _invariant_check(
-    "parts_entre_0_et_100", "Toute part (pourcentage) est comprise entre 0 et 100."
-)
-numerateur_inferieur_au_denominateur = _invariant_check(
-    "numerateur_inferieur_au_denominateur", "Pour une part, numérateur ≤ dénominateur."
-)
-comptes_distincts_bornes = _invariant_check(
-    "comptes_distincts_bornes",
-    "Un compte de personnes au contrat est ≥ celui de chaque action et ≤ leur somme.",
-)
-grille_complete = _invariant_check(
-    "grille_complete", "Chaque indicateur a une ligne par période, périmètre et ventilation."
-)
