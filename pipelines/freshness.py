@@ -21,20 +21,26 @@ import duckdb
 REPO = Path(__file__).resolve().parents[1]
 CODE_DIRS = ("indicators", "dashboards", "pipelines")
 CODE_SUFFIXES = {".py", ".sql", ".js", ".css", ".html", ".j2", ".jinja", ".yaml", ".json"}
-INPUTS_SQL = """
+# The officer's reference tables; (v2) the reporting calendar: date_arrete (resolved, so
+# "today" moves it) and rhythms.
+REF_TABLES = (
+    "ref.contrat", "ref.actions", "ref.partenaires", "ref.qpv", "ref.cibles",
+    "ref.calendrier", "ref.rythmes",
+)  # fmt: skip
+
+
+def _table_text(table: str) -> str:
+    """SQL: the whole content of `table` as one text, in a fixed order."""
+    return f"(SELECT string_agg(t::VARCHAR, ';' ORDER BY t::VARCHAR) FROM {table} AS t)"
+
+
+INPUTS_SQL = f"""
 SELECT md5(concat_ws('|',
     (SELECT string_agg(f::VARCHAR, ';' ORDER BY file_id) FROM ingest.files AS f),
     (SELECT count(*) FROM ingest.rejections),
     (SELECT count(*) FROM ingest.warnings),
     (SELECT max(inputs) FROM ingest.staging_state),
-    (SELECT string_agg(t::VARCHAR, ';' ORDER BY t::VARCHAR) FROM ref.contrat AS t),
-    (SELECT string_agg(t::VARCHAR, ';' ORDER BY t::VARCHAR) FROM ref.actions AS t),
-    (SELECT string_agg(t::VARCHAR, ';' ORDER BY t::VARCHAR) FROM ref.partenaires AS t),
-    (SELECT string_agg(t::VARCHAR, ';' ORDER BY t::VARCHAR) FROM ref.qpv AS t),
-    (SELECT string_agg(t::VARCHAR, ';' ORDER BY t::VARCHAR) FROM ref.cibles AS t),
-    -- (v2) the reporting calendar: date_arrete (resolved, so "today" moves it) and rhythms
-    (SELECT string_agg(t::VARCHAR, ';' ORDER BY t::VARCHAR) FROM ref.calendrier AS t),
-    (SELECT string_agg(t::VARCHAR, ';' ORDER BY t::VARCHAR) FROM ref.rythmes AS t),
+    {", ".join(_table_text(table) for table in REF_TABLES)},
     ?))
 """
 
@@ -60,11 +66,7 @@ def inputs_fingerprint(con: duckdb.DuckDBPyConnection, extra: str = "") -> str:
 
 def tables_fingerprint(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> str:
     """What an output built from these tables only (and the code) is built from."""
-    parts = [
-        f"(SELECT string_agg(t::VARCHAR, ';' ORDER BY t::VARCHAR) FROM {table} AS t)"
-        for table in tables
-    ]
-    sql = f"SELECT md5(concat_ws('|', {', '.join(parts)}, ?))"
+    sql = f"SELECT md5(concat_ws('|', {', '.join(map(_table_text, tables))}, ?))"
     return con.execute(sql, [code_fingerprint()]).fetchall()[0][0]
 
 

@@ -34,9 +34,11 @@ SELECT md5(concat_ws('|',
     (SELECT string_agg(code_qpv, ';' ORDER BY code_qpv) FROM ref.qpv),
     ?))
 """
-FILES_IN_FORCE_SQL = """
-SELECT string_agg(concat_ws(',', file_id, run_id, status, in_force), ';' ORDER BY file_id)
-FROM ingest.files WHERE status = 'accepte'
+INPUTS_SQL = """
+SELECT md5(concat_ws('|',
+    (SELECT string_agg(concat_ws(',', file_id, run_id, status, in_force), ';' ORDER BY file_id)
+     FROM ingest.files WHERE status = 'accepte'),
+    ?))
 """
 
 
@@ -87,8 +89,7 @@ def _reference_inputs(con: duckdb.DuckDBPyConnection) -> str:
 def _inputs(con: duckdb.DuckDBPyConnection, reference: str) -> str:
     """Fingerprint of everything staging.* is derived from: the file log (a reprocessed
     file gets a new run_id) and the reference inputs."""
-    files = fetch_one(con, FILES_IN_FORCE_SQL)[0]
-    return fetch_one(con, "SELECT md5(concat_ws('|', ?, ?))", [files, reference])[0]
+    return fetch_one(con, INPUTS_SQL, [reference])[0]
 
 
 def _staging_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

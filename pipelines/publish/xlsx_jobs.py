@@ -48,12 +48,10 @@ class Pending:
     futures: list[Future] = field(default_factory=list)
 
     def wait(self) -> list[Path]:
-        if self.pool is not None:
-            try:
-                self.written += [future.result() for future in self.futures]
-            finally:
-                self.pool.shutdown(wait=True, cancel_futures=True)
-                self.pool, self.futures = None, []
+        try:
+            self.written += [future.result() for future in self.futures]
+        finally:
+            self.cancel()
         return self.written
 
     def cancel(self) -> None:

@@ -46,7 +46,7 @@ def referentiel(context: dg.AssetExecutionContext, data_root: DataRoot, warehous
         # defaults to today) or the ref.* tables themselves changed since the last write.
         inputs = _reference_inputs(data_root.root)
         facts = freshness.last_build(con, "referentiel", inputs)
-        if facts is None or facts.get("tables") != freshness.tables_fingerprint(con, REF_TABLES):
+        if facts is None or facts.get("tables") != _ref_tables(con):
             try:
                 ref = read_reference(data_root.root)
             except ReferenceError as err:
@@ -58,7 +58,7 @@ def referentiel(context: dg.AssetExecutionContext, data_root: DataRoot, warehous
                 "partenaires": len(ref.partenaires),
                 "qpv": len(ref.qpv),
                 "cibles": len(ref.cibles),
-                "tables": freshness.tables_fingerprint(con, REF_TABLES),
+                "tables": _ref_tables(con),  # as just written
             }
             freshness.record(con, "referentiel", inputs, facts)
         stage.rows = sum(facts[k] for k in ("actions", "partenaires", "qpv", "cibles"))
@@ -67,10 +67,8 @@ def referentiel(context: dg.AssetExecutionContext, data_root: DataRoot, warehous
     )
 
 
-REF_TABLES = tuple(
-    f"ref.{name}"
-    for name in ("contrat", "actions", "partenaires", "qpv", "cibles", "calendrier", "rythmes")
-)
+def _ref_tables(con) -> str:
+    return freshness.tables_fingerprint(con, freshness.REF_TABLES)
 
 
 def _reference_inputs(root) -> str:
