@@ -43,13 +43,3 @@ def neutralise_frame(df: pl.DataFrame) -> pl.DataFrame:
     if not text_cols:
         return df
     return df.with_columns(neutralise_expr(c).alias(c) for c in text_cols)
-
-
-# xlsxwriter options for every workbook we publish: text stays text (never a formula, a link
-# or a number guessed from a string), and a NaN is an error cell rather than a crash.
-XLSX_SAFE_OPTIONS = {
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-    "nan_inf_to_errors": True,
-}

@@ -14,21 +14,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 
 from indicators.registry import MODALITE_LIBELLES, VENTILATION_LIBELLES
 from pipelines.fsutil import write_atomically
 from pipelines.publish.secret import RULES_FR
 from pipelines.publish.tables import (
     SECRET_COLUMNS,
-    SECRET_MARK,
     _clean_text,
     definitions_frame,
     export_frame,
     write_french_csv,
 )
+from pipelines.publish.workbook import Sheet, write_workbook
 from pipelines.publish.xlsx_jobs import XlsxJob, write_all
-from pipelines.safe_text import XLSX_SAFE_OPTIONS, neutralise
 
 FOLDER = "financeurs"
 
@@ -127,45 +125,21 @@ def _safe_name(code: str) -> str:
 
 
 def _write_xlsx(financeur, lines, table, definitions, modalites, path: Path) -> None:
-    with xlsxwriter.Workbook(str(path), XLSX_SAFE_OPTIONS) as wb:
-        bold = wb.add_format({"bold": True})
-        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-        day = wb.add_format({"num_format": "yyyy-mm-dd"})
-        when = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-        _sheet(wb, "financements", lines, bold, day)
-        _sheet(wb, "indicateurs", table, bold, when, secret=table["secret"].to_list())
-        _sheet(wb, "definitions", definitions, bold, None, fmt=wrap)
-        _sheet(wb, "modalites", modalites, bold, None)
-        ws = wb.add_worksheet("lisez-moi")
-        ws.set_column(0, 0, 36)
-        ws.set_column(1, 1, 110)
-        readme = [
-            ("Extrait pour le financeur", neutralise(financeur)),
-            ("financements", "vos lignes de financement en vigueur, une par action, année "
-             "et convention"),
-            ("indicateurs", "les indicateurs publiés des actions que vous financez ; « s » : "
-             "secret statistique"),
-            ("definitions", "définition de chaque indicateur"),
-            ("modalites", "libellé de chaque ventilation et modalité"),
-        ]  # fmt: skip
-        readme += [(f"Colonne {c}", d) for c, d in LINE_COLUMNS_FR.items()]
-        readme += [("Secret statistique", p) for p in RULES_FR.split("\n\n")]
-        for i, (key, value) in enumerate(readme):
-            ws.write_string(i, 0, neutralise(key), bold)
-            ws.write_string(i, 1, neutralise(value), wrap)
-
-
-def _sheet(wb, name, df: pl.DataFrame, bold, date_fmt, secret=None, fmt=None) -> None:
-    ws = wb.add_worksheet(name)
-    for j, (col, dtype) in enumerate(df.schema.items()):
-        ws.write_string(0, j, col, bold)
-        values = df[col].to_list()
-        if secret is not None and col in SECRET_COLUMNS:
-            values = [SECRET_MARK if s else v for s, v in zip(secret, values, strict=True)]
-        elif dtype == pl.Boolean:
-            values = ["oui" if v else "non" for v in values]
-        cell_fmt = date_fmt if dtype.is_temporal() else fmt
-        ws.write_column(1, j, values, cell_fmt)
-        ws.set_column(j, j, 60 if col == "définition" else 18)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(df.height, 1), df.width - 1)
+    sheets = [
+        Sheet("financements", lines, width=18),
+        Sheet("indicateurs", table, width=18, secret_columns=SECRET_COLUMNS),
+        Sheet("definitions", definitions, width=18, widths={"définition": 60}, wrap=True),
+        Sheet("modalites", modalites, width=18),
+    ]
+    readme = [
+        ("Extrait pour le financeur", financeur),
+        ("financements", "vos lignes de financement en vigueur, une par action, année "
+         "et convention"),
+        ("indicateurs", "les indicateurs publiés des actions que vous financez ; « s » : "
+         "secret statistique"),
+        ("definitions", "définition de chaque indicateur"),
+        ("modalites", "libellé de chaque ventilation et modalité"),
+    ]  # fmt: skip
+    readme += [(f"Colonne {c}", d) for c, d in LINE_COLUMNS_FR.items()]
+    readme += [("Secret statistique", p) for p in RULES_FR.split("\n\n")]
+    write_workbook(path, sheets, readme)

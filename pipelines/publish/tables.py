@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 
 from indicators.registry import INDICATEURS, STATUTS
 from pipelines.fsutil import write_atomically
@@ -24,8 +23,9 @@ from pipelines.publish.secret import (
     Hierarchy,
     apply_confidentiality,
 )
+from pipelines.publish.workbook import SECRET_MARK, Sheet, write_workbook
 from pipelines.publish.xlsx_jobs import Pending, XlsxJob, start_all
-from pipelines.safe_text import XLSX_SAFE_OPTIONS, neutralise, neutralise_frame
+from pipelines.safe_text import neutralise, neutralise_frame
 from pipelines.settings import DEFAULT_SEUIL_SECRET
 
 PUBLISHED_TABLE = "marts.indicateurs_publies"
@@ -66,7 +66,6 @@ PILIER_LIBELLES = {
 }
 SCOPE_ORDER = ("contrat", "pilier", "partenaire", "action", "qpv")
 BREAKDOWN_ORDER = ("ensemble", "sexe", "F", "H", "tranche_age", "moins_26", "26_49", "50_plus")
-SECRET_MARK = "s"
 SECRET_COLUMNS = ("valeur", "numerateur", "denominateur")
 
 # Column descriptions for the 'lisez-moi' sheet.
@@ -416,42 +415,12 @@ def write_xlsx(
     table: pl.DataFrame, definitions: pl.DataFrame, readme: list[tuple[str, str]], path: Path
 ) -> None:
     """Data sheet (numbers as numbers, 's' for secret), definitions, lisez-moi."""
-    with xlsxwriter.Workbook(str(path), XLSX_SAFE_OPTIONS) as wb:
-        bold = wb.add_format({"bold": True})
-        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-        when = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-        ws = wb.add_worksheet("indicateurs")
-        secret = table["secret"].to_list()
-        for j, (name, dtype) in enumerate(table.schema.items()):
-            ws.write_string(0, j, name, bold)
-            values = table[name].to_list()
-            if name in SECRET_COLUMNS:  # a number stays a number, 's' where secret
-                values = [SECRET_MARK if s else v for s, v in zip(secret, values, strict=True)]
-            elif dtype == pl.Boolean:
-                values = ["oui" if v else "non" for v in values]
-            fmt = when if isinstance(dtype, pl.Datetime) else None
-            ws.write_column(1, j, values, fmt)
-            ws.set_column(j, j, 40 if name in ("libelle", "perimetre_libelle", "millesime") else 16)
-        _finish(ws, table.height, table.width)
-
-        ws = wb.add_worksheet("definitions")
-        for j, name in enumerate(definitions.columns):
-            ws.write_string(0, j, name, bold)
-            ws.write_column(1, j, definitions[name].to_list(), wrap)
-            ws.set_column(j, j, 60 if name == "définition" else 24)
-        _finish(ws, definitions.height, definitions.width)
-
-        ws = wb.add_worksheet("lisez-moi")
-        ws.set_column(0, 0, 36)
-        ws.set_column(1, 1, 110)
-        for i, (key, value) in enumerate(readme):
-            ws.write_string(i, 0, neutralise(key), bold)
-            ws.write_string(i, 1, neutralise(value), wrap)
-
-
-def _finish(ws, n_rows: int, n_cols: int) -> None:
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(n_rows, 1), n_cols - 1)
+    wide = dict.fromkeys(("libelle", "perimetre_libelle", "millesime"), 40)
+    sheets = [
+        Sheet("indicateurs", table, widths=wide, secret_columns=SECRET_COLUMNS),
+        Sheet("definitions", definitions, width=24, widths={"définition": 60}, wrap=True),
+    ]
+    write_workbook(path, sheets, readme)
 
 
 def _iso(value) -> str:
