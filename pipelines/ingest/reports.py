@@ -20,6 +20,7 @@ import polars as pl
 from dashboards import suivi
 from pipelines.fsutil import staged_dir
 from pipelines.ingest.report_html import ISSUE_HEADERS, Layout, file_page, index_page
+from pipelines.ingest.report_reuse import ReportReuse, shared_key
 from pipelines.publish.relances import reminder_texts
 from pipelines.safe_text import neutralise_frame
 from pipelines.settings import publish_dirs
@@ -57,10 +58,12 @@ def write_validation_reports(
     out_dir: Path,
     run_id: str | None = None,
     site_dir: Path | None = None,
+    reuse: ReportReuse | None = None,
 ) -> list[Path]:
     """Write every file's report and index.html; `run_id` defaults to the latest run;
     `site_dir` (linked from every page) defaults to the site's folder beside `out_dir`, as
-    settings.publish_dirs lays out publish/ (also inside a folder built aside)."""
+    settings.publish_dirs lays out publish/ (also inside a folder built aside). With
+    `reuse`, a page whose inputs are those of the reports in force is linked from them."""
     out_dir = Path(out_dir)
     layout = _layout(con, out_dir, site_dir)
     files = con.sql(FILES_SQL).pl()
@@ -70,20 +73,27 @@ def write_validation_reports(
     warnings = _by_file(_issues(con, "staging.file_warnings"))  # cross-file ones included
     empty = _issues(con, "ingest.rejections", limit=0).drop("file_id")
     written: list[str] = []
+    shared = shared_key(layout)
     with staged_dir(out_dir) as build:
         for row in files.iter_rows(named=True):
-            rejected = rejections.get(row["file_id"], empty)
-            warned = warnings.get(row["file_id"], empty)
-            csv_name = f"{row['file_id']}-rejets.csv"
+            file_id = row["file_id"]
+            rejected = rejections.get(file_id, empty)
+            warned = warnings.get(file_id, empty)
+            page_name, csv_name = f"{file_id}.html", f"{file_id}-rejets.csv"
+            names = [page_name, csv_name]
+            if warned.height:
+                names.append(f"{file_id}-avertissements.csv")
+            written += names
+            if reuse is not None:
+                key = reuse.key(shared, row, rejected, warned)
+                if reuse.link(file_id, key, names, build):
+                    continue
             write_rejections_csv(rejected, build / csv_name)
             if warned.height:
-                write_rejections_csv(warned, build / f"{row['file_id']}-avertissements.csv")
-                written.append(f"{row['file_id']}-avertissements.csv")
-            page_name = f"{row['file_id']}.html"
+                write_rejections_csv(warned, build / names[2])
             (build / page_name).write_text(
                 file_page(layout, row, rejected, warned, csv_name), encoding="utf-8"
             )
-            written += [page_name, csv_name]
         (build / "index.html").write_text(index_page(layout, files, run_id), encoding="utf-8")
         written.append("index.html")
         # (v2) the report follow-up, beside the reports it links to (data contract section 6)

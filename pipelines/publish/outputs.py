@@ -17,6 +17,7 @@ import duckdb
 from dashboards.site import relative_reports_href, write_site
 from pipelines import freshness
 from pipelines.fsutil import link_tree
+from pipelines.ingest.report_reuse import ReportReuse
 from pipelines.ingest.reports import write_validation_reports
 from pipelines.kit import build_partner_kit
 from pipelines.publish.generation import Builder, current_generation
@@ -39,10 +40,15 @@ def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder
     def downloads(folder: Path, _generation: Path) -> dict:
         return {"fichiers": len(export_tables(con, folder, deferred))}
 
-    def reports(folder: Path, _generation: Path) -> dict:
+    def reports(folder: Path, generation: Path) -> dict:
+        # the pages of files whose report has not changed are linked from the reports in
+        # force (pipelines/ingest/report_reuse.py)
+        reuse = ReportReuse.since(con, current_generation(generation.parent.parent), REPORTS)
         # write_validation_reports replaces its folder whole: give it the generation's path
         folder.rmdir()
-        return {"pages": len(write_validation_reports(con, folder, run_id=run_id))}
+        written = write_validation_reports(con, folder, run_id=run_id, reuse=reuse)
+        reuse.record(con, generation)
+        return {"pages": len(written), "pages_reprises": reuse.linked}
 
     def site(folder: Path, generation: Path) -> dict:
         for pending in deferred:

@@ -1,11 +1,12 @@
 """Big XLSX files written on both cores, while the publication goes on.
 
 At a big city's size (128 k indicator rows, 12 funder extracts of up to 66 k rows) the
-workbooks still take about 6 CPU-s (pipelines/publish/workbook.py). They are independent, so a publication with many rows writes them in worker
-processes (spawn: the publishing process holds DuckDB's threads) and builds its other
-outputs (reports, partner kit) meanwhile; whatever needs the workbooks (the site links
-the downloads) waits for them first. A small publication writes them in place, where
-starting workers would cost more than it saves.
+workbooks still take about 6 CPU-s (pipelines/publish/workbook.py). They are
+independent, so a publication with many rows writes them in worker processes (spawn:
+the publishing process holds DuckDB's threads) and builds its other outputs (reports,
+partner kit) meanwhile; whatever needs the workbooks (the site links the downloads)
+waits for them first. A small publication writes them in place, where starting workers
+would cost more than it saves.
 """
 
 from __future__ import annotations

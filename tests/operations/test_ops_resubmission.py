@@ -3,7 +3,8 @@
 Real job (pipeline_complet) in this process on ops_kit's small root, with six more actions
 of MLJ (eight in all), so that one action is a small share of the contract: the rows in
 force of A1 only are rebuilt (pipelines/ingest/staging.py), the pandera check validates
-those rows only, and the partner kit (reference unchanged) is linked, not written again.
+those rows only, the partner kit (reference unchanged) is linked, not written again, and
+so are the validation reports of the files whose report did not change.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from ops_kit import (
     ASSO1_SEANCES,
     SEANCES_HEADER,
     build_small_root,
+    open_readonly,
     run_in_process,
     write_partner_file,
 )
+
+from pipelines.ingest.reports import write_validation_reports
 
 EMP = "emploi_developpement_economique"
 
@@ -56,9 +60,29 @@ def test_one_resubmitted_file_rebuilds_and_validates_its_action_only(tmp_path, m
     # ops_kit's rows in force: 8 enrolments, 4 sessions, 2 funding lines
     assert metadata(first, "schemas_pandera")["lignes_validees"] == 14
 
+    reports = root / "publish" / "rapports"
+    assert metadata(first, "publication")["rapports.pages_reprises"] == 0
+    first_pages = {p.name: p.stat().st_ino for p in reports.glob("0*.html")}
+    assert len(first_pages) == 4  # ops_kit's four files
+
     rows = [*ASSO1_SEANCES, ["P002", "A1", "27/01/2025", "present"]]
     write_partner_file(root, "ASSO1/2025/seances_asso1_v2.csv", SEANCES_HEADER, rows)
     second = run_in_process(root, monkeypatch)
+
+    # the replaced sessions file's page changes (no longer in force), the new file gets
+    # one; the other three files' pages are the same files, linked
+    assert metadata(second, "publication")["rapports.pages_reprises"] == 3
+    second_pages = {p.name: p.stat().st_ino for p in reports.glob("0*.html")}
+    assert len(second_pages) == 5
+    kept = {name for name, inode in second_pages.items() if first_pages.get(name) == inode}
+    assert len(kept) == 3
+    assert all("seances" not in (reports / name).read_text(encoding="utf-8") for name in kept)
+    # and every page and CSV is what a report written whole gives
+    with open_readonly(root) as con:
+        whole = tmp_path / "whole" / "rapports"  # the site beside it, as in publish/
+        write_validation_reports(con, whole, site_dir=tmp_path / "whole" / "tableaux-de-bord")
+    for page in whole.glob("0*"):
+        assert (reports / page.name).read_bytes() == page.read_bytes(), page.name
 
     assert metadata(second, "lignes_en_vigueur")["actions_reconstruites"] == "1"
     checked = metadata(second, "schemas_pandera")
