@@ -66,7 +66,10 @@ def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder
         built = freshness.last_build(con, KIT, inputs)
         if previous is not None and (built or {}).get("generation") == previous.name:
             # the reference has not changed since the kit in force: the same files, linked
-            return {"fichiers": link_tree(previous / KIT, folder), "reconstruit": 0}
+            # (and recorded as this generation's, for the next publication to link them)
+            linked = link_tree(previous / KIT, folder)
+            freshness.record(con, KIT, inputs, {"generation": generation.name})
+            return {"fichiers": linked, "reconstruit": 0}
         written = build_partner_kit(con, folder, site_dir=generation / SITE)
         freshness.record(con, KIT, inputs, {"generation": generation.name})
         return {"fichiers": len(written)}

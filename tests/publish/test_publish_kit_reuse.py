@@ -39,6 +39,12 @@ def test_an_unchanged_reference_links_the_kit_in_force(wh):
     assert guide(publish).stat().st_ino == inode  # the same file, in the new generation
     assert "Mission locale" in guide(publish).read_text(encoding="utf-8")
 
+    # and again from the generation that linked it (r1's generation is gone by then)
+    third = publish_generation(publish, kit_only(con), label="r3")[KIT]
+
+    assert third == {"fichiers": 9, "reconstruit": 0}
+    assert guide(publish).stat().st_ino == inode
+
 
 def test_a_changed_reference_rebuilds_the_kit(wh):
     publish, con = wh
