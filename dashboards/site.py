@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,15 +81,19 @@ def _revues(revues_dir: Path | None) -> dict:
 def render_pages(
     con: duckdb.DuckDBPyConnection,
     reports_href: str | None,
-    downloads: list[tuple[str, int]],
+    downloads: Callable[[], list[tuple[str, int]]],
     revues: dict | None = None,
 ) -> list[Page]:
+    """`downloads()` gives the downloads as linked into the site; it is called once the
+    pages that do not list them are rendered (the workbooks may still be being written
+    until then: pipelines/publish/xlsx_jobs.py)."""
     ctx = SiteContext(site_data.load(con), reports_href)
     pages = [index_page(ctx)]
     for t in ("contrat", *site_data.SCOPE_TYPES):
         pages += [scope_page(ctx, s) for s in ctx.data.scopes[t]]
         if t != "contrat" and nav.listed(ctx.data.scopes[t]):
             pages.append(scope_list_page(ctx, t))  # the menu links it instead of each scope
+    downloads = downloads()
     pages += equity_pages(ctx, downloads)
     revues = revues or _revues(None)
     pages += [downloads_page(ctx, downloads), revues_page(ctx, revues), methodology_page(ctx)]
@@ -126,13 +131,21 @@ def write_site(
     reports_href: str | None,
     downloads_dir: Path | None = None,
     revues_dir: Path | None = None,
+    downloads_ready: Callable[[], object] | None = None,
 ) -> SiteSummary:
     """Write the site from marts.indicateurs_publies (+ ref.*, ingest.files, cibles_publiees)
     into the empty folder `build`; link the validation reports at `reports_href` (relative to
     the site root), the frozen review packs of `revues_dir` (publish/revues/, reached from
-    the public site path as ../revues/) and copy the downloads to `telechargements/`."""
+    the public site path as ../revues/) and copy the downloads to `telechargements/`, after
+    `downloads_ready()` returned when given (the pages that do not list them are rendered
+    meanwhile)."""
     _write_assets(build)
-    downloads = _copy_downloads(downloads_dir, build)
+
+    def downloads() -> list[tuple[str, int]]:
+        if downloads_ready is not None:
+            downloads_ready()
+        return _copy_downloads(downloads_dir, build)
+
     pages = render_pages(con, reports_href, downloads, _revues(revues_dir))
     for p in pages:
         target = build / p.path

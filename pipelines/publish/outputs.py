@@ -51,12 +51,17 @@ def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder
         return {"pages": len(written), "pages_reprises": reuse.linked}
 
     def site(folder: Path, generation: Path) -> dict:
-        for pending in deferred:
-            pending.wait()
+        def workbooks_written() -> None:
+            for pending in deferred:
+                pending.wait()
+
         href = relative_reports_href(generation / REPORTS, folder.resolve())
         # the review packs (publish/revues/, never touched here) are listed, not copied
         revues = generation.parent.parent / "revues"
-        summary = write_site(con, folder, href, generation / DOWNLOADS, revues)
+        downloads = generation / DOWNLOADS
+        # the pages that do not list the downloads are rendered while the workbooks are
+        # being written
+        summary = write_site(con, folder, href, downloads, revues, workbooks_written)
         return {"pages": summary.pages, "graphiques": summary.charts}
 
     def kit(folder: Path, generation: Path) -> dict:
