@@ -102,3 +102,20 @@ def test_xlsx_holds_lines_indicators_definitions_and_labels(out):
     assert labels[("residence", "hors_qpv")] == "Hors QPV"
     assert labels[("frein", "garde_enfants")] == "Garde d'enfants"
     assert len(labels) == 2 + 3 + 2 + 5 + 10 + 7 + 12 + 1  # every modality of the contract
+
+
+def test_xlsx_dates_are_dates_shown_as_days_and_the_readme_lists_its_lines(out):
+    wb = openpyxl.load_workbook(out / "region.xlsx")
+    ws = wb["financements"]
+    head = [c.value for c in ws[1]]
+    first = ws.cell(row=2, column=head.index("date_debut") + 1)
+    # A1's CPO line starts on 1 January 2024 (LINES): a date cell, shown without a time
+    assert first.value.date() == date(2024, 1, 1) and first.number_format == "yyyy-mm-dd"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    readme = wb["lisez-moi"]
+    assert (readme["A1"].value, readme["B1"].value) == ("Extrait pour le financeur", "region")
+    assert readme["A1"].font.b and readme["A2"].font.b  # the headings, in bold
+    assert readme["B2"].alignment.wrap_text
+    assert [r[0] for r in readme.iter_rows(values_only=True)][1:5] == [
+        "financements", "indicateurs", "definitions", "modalites"
+    ]  # fmt: skip
