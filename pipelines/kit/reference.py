@@ -28,7 +28,10 @@ def _year(value: object) -> int:
 
 
 def kit_reference(source) -> KitReference:
-    """`source`: a DuckDB connection holding ref.*, or a pipelines.ingest.reference.Reference."""
+    """`source`: a DuckDB connection holding ref.*, a pipelines.ingest.reference.Reference,
+    or a KitReference already read."""
+    if isinstance(source, KitReference):
+        return source
     if isinstance(source, duckdb.DuckDBPyConnection):
         contrat = source.sql("SELECT code, libelle, date_debut, date_fin FROM ref.contrat").pl()
         contrat = contrat.row(0, named=True) if contrat.height else {}

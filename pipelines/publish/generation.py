@@ -43,6 +43,9 @@ class Builder:
 
     name: str  # public folder under publish/, e.g. "rapports"
     build: Callable[[Path, Path], dict]  # (its empty folder, the generation) -> metadata
+    # work `build` left running (e.g. on another process): waited for once every output
+    # was built, before the switch; returns more metadata
+    finish: Callable[[], dict] | None = None
 
 
 def current_generation(publish: Path) -> Path | None:
@@ -70,6 +73,9 @@ def publish_generation(publish: Path, builders: Sequence[Builder], label: str = 
             folder = generation / builder.name
             folder.mkdir()
             metadata[builder.name] = builder.build(folder, generation)
+        for builder in builders:
+            if builder.finish is not None:
+                metadata[builder.name] = {**metadata[builder.name], **builder.finish()}
         os.chmod(generation, 0o755)
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)

@@ -15,27 +15,24 @@ from pathlib import Path
 import duckdb
 
 from dashboards.site import relative_reports_href, write_site
-from pipelines import freshness
-from pipelines.fsutil import link_tree
 from pipelines.ingest.report_reuse import ReportReuse
 from pipelines.ingest.reports import write_validation_reports
-from pipelines.kit import build_partner_kit
 from pipelines.publish.generation import Builder, current_generation
+from pipelines.publish.kit_output import KIT, KitOutput
 from pipelines.publish.relances import write_relances
 from pipelines.publish.tables import export_tables
 from pipelines.publish.xlsx_jobs import Pending
 
 DOWNLOADS, REPORTS, SITE = "telechargements", "rapports", "tableaux-de-bord"
-KIT = "kit-partenaire"
 RELANCES = "relances"  # (v2) reminder list and texts (data contract section 6)
-# What the partner kit is made from (pipelines/kit/reference.py), with the code.
-KIT_TABLES = ("ref.contrat", "ref.partenaires", "ref.actions", "ref.qpv")
 
 
 def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder]:
-    # workbooks still being written by the downloads (big publications): the reports and
-    # the kit are built meanwhile, the site (which links the downloads) waits for them
+    # workbooks still being written by the downloads (big publications): the reports, the
+    # kit and the site's other pages are built meanwhile; the pages that list the downloads
+    # wait for them. A big partner kit is built on a worker too, waited for at the end.
     deferred: list[Pending] = []
+    background: list[Pending] = []
 
     def downloads(folder: Path, _generation: Path) -> dict:
         return {"fichiers": len(export_tables(con, folder, deferred))}
@@ -64,42 +61,29 @@ def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder
         summary = write_site(con, folder, href, downloads, revues, workbooks_written)
         return {"pages": summary.pages, "graphiques": summary.charts}
 
-    def kit(folder: Path, generation: Path) -> dict:
-        # per partner: XLSX templates and the partner guide, linked to this generation's site
-        inputs = freshness.tables_fingerprint(con, KIT_TABLES)
-        previous = current_generation(generation.parent.parent)
-        built = freshness.last_build(con, KIT, inputs)
-        if previous is not None and (built or {}).get("generation") == previous.name:
-            # the reference has not changed since the kit in force: the same files, linked
-            # (and recorded as this generation's, for the next publication to link them)
-            linked = link_tree(previous / KIT, folder)
-            freshness.record(con, KIT, inputs, {"generation": generation.name})
-            return {"fichiers": linked, "reconstruit": 0}
-        written = build_partner_kit(con, folder, site_dir=generation / SITE)
-        freshness.record(con, KIT, inputs, {"generation": generation.name})
-        return {"fichiers": len(written)}
-
     def relances(folder: Path, _generation: Path) -> dict:
         written = write_relances(con, folder)
         return {"partenaires_a_relancer": len(written) - 1}
 
-    def stopping_the_workbooks(build):
-        """A builder that fails while workbooks are being written stops their writing."""
+    def stopping_background_work(build):
+        """A builder that fails while workbooks or the kit are being built elsewhere stops
+        that work."""
 
         def guarded(folder: Path, generation: Path) -> dict:
             try:
                 return build(folder, generation)
             except BaseException:
-                for pending in deferred:
+                for pending in (*deferred, *background):
                     pending.cancel()
                 raise
 
         return guarded
 
+    kit = KitOutput(con, background, SITE)
     return [
         Builder(DOWNLOADS, downloads),
-        Builder(REPORTS, stopping_the_workbooks(reports)),
-        Builder(KIT, stopping_the_workbooks(kit)),
-        Builder(SITE, stopping_the_workbooks(site)),
-        Builder(RELANCES, relances),
+        Builder(REPORTS, stopping_background_work(reports)),
+        Builder(KIT, stopping_background_work(kit.build), finish=kit.finish),
+        Builder(SITE, stopping_background_work(site)),
+        Builder(RELANCES, stopping_background_work(relances)),
     ]

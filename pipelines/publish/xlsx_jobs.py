@@ -75,3 +75,10 @@ def start_all(jobs: list[XlsxJob], workers: int | None = None) -> Pending:
 def write_all(jobs: list[XlsxJob], workers: int | None = None) -> list[Path]:
     """Write every workbook, and return once they are all written."""
     return start_all(jobs, workers).wait()
+
+
+def start_process(function: Callable, *args) -> Pending:
+    """`function(*args)` on one worker process (spawn), in the background: another big
+    output built while the publication goes on (the partner kit, kit_output.py)."""
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    return Pending(pool=pool, futures=[pool.submit(function, *args)])
