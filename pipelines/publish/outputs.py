@@ -5,7 +5,9 @@ that fills `folder` (empty, already created) and returns a small metadata dict, 
 `Builder("relances", …)` to the list in `builders()`. It is then built, switched in and
 cleaned up with the others (pipelines/publish/generation.py); its public path
 `publish/relances` appears at the first publication. Never name one `revues`: that
-folder belongs to the review-pack job and a publication must not touch it.
+folder belongs to the review-pack job and a publication must not touch it. An output that
+goes on after its function returned (on a worker process) gives `Builder(…, finish=…)`,
+called before the switch (the partner kit: kit_output.py).
 """
 
 from __future__ import annotations
