@@ -45,12 +45,13 @@ class ReportReuse:
     def record(self, con, generation: Path) -> None:
         freshness.record(con, STEP, "", {"generation": generation.name, "pages": self.built})
 
-    def key(self, shared: str, row: dict, rejected: pl.DataFrame, warned: pl.DataFrame) -> str:
+    def key(self, shared: str, row: dict, *rows_digests: str) -> str:
+        """A page's key: what it shares with every page, its file's log row, and the
+        digests of its rejected rows and warnings (rows_by_file)."""
         digest = hashlib.sha256(shared.encode())
         digest.update(json.dumps(row, default=str, sort_keys=True).encode())
-        for frame in (rejected, warned):
-            digest.update(str(frame.height).encode())
-            digest.update(frame.write_csv().encode())
+        for rows in rows_digests:
+            digest.update(b"|" + rows.encode())
         return digest.hexdigest()
 
     def link(self, file_id: str, key: str, names: list[str], build: Path) -> bool:
@@ -66,6 +67,19 @@ class ReportReuse:
             link_or_copy(str(source), str(build / source.name))
         self.linked += 1
         return True
+
+
+def rows_by_file(issues: pl.DataFrame) -> dict[str, str]:
+    """file_id -> digest of its rows of `issues`, in order, computed for every file at
+    once (polars' row hash is stable within a polars version, which shared_key holds)."""
+    if not issues.height:
+        return {}
+    hashed = issues.select("file_id", pl.Series("h", issues.drop("file_id").hash_rows()))
+    per_file = hashed.group_by("file_id", maintain_order=True).agg(pl.col("h"))
+    return {
+        file_id: hashlib.sha256(",".join(map(str, hashes)).encode()).hexdigest()
+        for file_id, hashes in per_file.iter_rows()
+    }
 
 
 def shared_key(*parts) -> str:

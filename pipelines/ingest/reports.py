@@ -20,7 +20,7 @@ import polars as pl
 from dashboards import suivi
 from pipelines.fsutil import staged_dir
 from pipelines.ingest.report_html import ISSUE_HEADERS, Layout, file_page, index_page
-from pipelines.ingest.report_reuse import ReportReuse, shared_key
+from pipelines.ingest.report_reuse import ReportReuse, rows_by_file, shared_key
 from pipelines.publish.relances import reminder_texts
 from pipelines.safe_text import neutralise_frame
 from pipelines.settings import publish_dirs
@@ -69,8 +69,11 @@ def write_validation_reports(
     files = con.sql(FILES_SQL).pl()
     if run_id is None and files.height:
         run_id = files.get_column("run_id")[0]
-    rejections = _by_file(_issues(con, "ingest.rejections"))
-    warnings = _by_file(_issues(con, "staging.file_warnings"))  # cross-file ones included
+    all_rejections = _issues(con, "ingest.rejections")
+    all_warnings = _issues(con, "staging.file_warnings")  # cross-file ones included
+    rejections, warnings = _by_file(all_rejections), _by_file(all_warnings)
+    if reuse is not None:
+        digests = rows_by_file(all_rejections), rows_by_file(all_warnings)
     empty = _issues(con, "ingest.rejections", limit=0).drop("file_id")
     written: list[str] = []
     shared = shared_key(layout)
@@ -85,7 +88,7 @@ def write_validation_reports(
                 names.append(f"{file_id}-avertissements.csv")
             written += names
             if reuse is not None:
-                key = reuse.key(shared, row, rejected, warned)
+                key = reuse.key(shared, row, *(d.get(file_id, "") for d in digests))
                 if reuse.link(file_id, key, names, build):
                     continue
             write_rejections_csv(rejected, build / csv_name)
