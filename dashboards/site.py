@@ -93,10 +93,10 @@ def render_pages(
         pages += [scope_page(ctx, s) for s in ctx.data.scopes[t]]
         if t != "contrat" and nav.listed(ctx.data.scopes[t]):
             pages.append(scope_list_page(ctx, t))  # the menu links it instead of each scope
-    downloads = downloads()
-    pages += equity_pages(ctx, downloads)
+    files = downloads()
+    pages += equity_pages(ctx, files)
     revues = revues or _revues(None)
-    pages += [downloads_page(ctx, downloads), revues_page(ctx, revues), methodology_page(ctx)]
+    pages += [downloads_page(ctx, files), revues_page(ctx, revues), methodology_page(ctx)]
     pages.append(suivi.site_page(ctx, con))  # (v2) report follow-up
     return pages
 
