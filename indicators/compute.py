@@ -20,6 +20,7 @@ from time import perf_counter
 import duckdb
 import polars as pl
 
+from indicators.people_values import PREPARATION, PeopleValues
 from indicators.registry import INDICATEURS, MODALITES, VENTILATION_PERIMETRES
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -154,8 +155,11 @@ def compute_indicators(con: duckdb.DuckDBPyConnection) -> dict:
 
     def run_file(path: Path, check_codes: bool) -> None:
         start = perf_counter()
-        con.execute(path.read_text(encoding="utf-8"))
-        secondes[path.name] = round(perf_counter() - start, 3)
+        if path.name == PREPARATION[0]:  # periods and scopes built: the people's values?
+            summary["valeurs_personnes_reprises"] = people.reuse()
+        if not people.skips(path.name):
+            con.execute(path.read_text(encoding="utf-8"))
+            secondes[path.name] = round(perf_counter() - start, 3)
         if check_codes:
             _reject_unknown_rows(con)
 
@@ -167,10 +171,11 @@ def compute_indicators(con: duckdb.DuckDBPyConnection) -> dict:
         )
         summary["lignes"] = _scalar(con, "SELECT count(*) FROM marts.indicateurs")
 
+    people = PeopleValues(con)
     steps = [prepare]
     for i, path in enumerate(files):
         steps.append(lambda p=path, c=(i == last_indicator_file): run_file(p, c))
-    steps.append(summarise)
+    steps += [people.store, summarise]
     _run_in_transaction(con, steps)
     summary["secondes"] = secondes
     summary["secondes_total"] = round(sum(secondes.values()), 3)
