@@ -71,17 +71,21 @@ def modalites_frame() -> pl.DataFrame:
 
 
 def export_funder_extracts(
-    con, out_dir: Path, xlsx_jobs: list[XlsxJob] | None = None
+    con,
+    out_dir: Path,
+    xlsx_jobs: list[XlsxJob] | None = None,
+    published: pl.DataFrame | None = None,
 ) -> dict[str, Path]:
     """Write <financeur>-financements.csv, <financeur>-indicateurs.csv and <financeur>.xlsx
     for every funder with funding lines, plus definitions.csv and modalites.csv. With
-    `xlsx_jobs`, the workbooks are added to it for the caller to write (xlsx_jobs.py)."""
+    `xlsx_jobs`, the workbooks are added to it for the caller to write (xlsx_jobs.py).
+    `published`: export_frame(con), when the caller has it already."""
     own_jobs = xlsx_jobs is None
     xlsx_jobs = [] if xlsx_jobs is None else xlsx_jobs
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     lines = _clean_text(con.sql(FUNDING_LINES_SQL).pl())
-    published = export_frame(con)
+    published = export_frame(con) if published is None else published
     definitions = definitions_frame()
     modalites = modalites_frame()
     written = {

@@ -309,7 +309,7 @@ def export_tables(con, out_dir: Path, deferred: list[Pending] | None = None) -> 
     written["modalites.csv"] = write_atomically(
         out_dir / "modalites.csv", lambda p: write_french_csv(modalites_frame(), p)
     )
-    for name, path in export_funder_extracts(con, out_dir / FOLDER, jobs).items():
+    for name, path in export_funder_extracts(con, out_dir / FOLDER, jobs, table).items():
         written[f"{FOLDER}/{name}"] = path
     pending = start_all(jobs)
     if deferred is None:
