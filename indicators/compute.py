@@ -20,12 +20,14 @@ from time import perf_counter
 import duckdb
 import polars as pl
 
+from indicators import session_cells
 from indicators.people_values import PREPARATION, PeopleValues
 from indicators.registry import INDICATEURS, MODALITES, VENTILATION_PERIMETRES
 
 SQL_DIR = Path(__file__).parent / "sql"
 FINAL_FROM = 90  # numbered files from this prefix on run after the indicator files
 TARGETS_SQL = "cibles.sql"
+ATTENDANCE_SQL = "assiduite.sql"
 _NUMBERED = re.compile(r"^(\d{2})_.+\.sql$")
 
 VALEURS_DDL = """
@@ -157,6 +159,9 @@ def compute_indicators(con: duckdb.DuckDBPyConnection) -> dict:
         start = perf_counter()
         if path.name == PREPARATION[0]:  # periods and scopes built: the people's values?
             summary["valeurs_personnes_reprises"] = people.reuse()
+        if path.name == ATTENDANCE_SQL:  # its sessions' cells, for the actions that changed
+            cells = (SQL_DIR / session_cells.CELLS_SQL).read_text(encoding="utf-8")
+            summary["cellules_seances_actions"] = session_cells.refresh(con, cells)
         if not people.skips(path.name):
             con.execute(path.read_text(encoding="utf-8"))
             secondes[path.name] = round(perf_counter() - start, 3)

@@ -26,7 +26,20 @@ PEOPLE_TABLES = re.compile(r"\bind_(inscriptions|personnes\w*)\b")
 STEP = "indicateurs_personnes"
 # built by 00_periodes.sql and 01_perimetres.sql, which run first
 SHARED_TABLES = ("ind_contrat", "ind_periodes", "ind_perimetres", "ind_action_perimetres")
-ENROLMENTS_SQL = "SELECT count(*), sum(hash(t)::HUGEINT) FROM staging.participants AS t"
+# The enrolments in force, with report_order replaced by its rank among theirs: its values
+# move whenever a report of an earlier period arrives, and only their order counts (the
+# choice rule of 02_inscriptions.sql compares them).
+ENROLMENTS_SQL = """
+WITH ordre AS (
+    SELECT report_order, row_number() OVER (ORDER BY report_order) AS rang_rapport
+    FROM (SELECT DISTINCT report_order FROM staging.participants)
+)
+SELECT count(*), sum(hash(t)::HUGEINT)
+FROM (
+    SELECT p.* EXCLUDE (report_order), o.rang_rapport
+    FROM staging.participants AS p JOIN ordre AS o USING (report_order)
+) AS t
+"""
 
 
 def codes() -> tuple[str, ...]:

@@ -10,20 +10,14 @@
 -- (data contract section 5), so the count must be exact below seuil_secret only.
 -- Speed: the 20M sessions are read once into a few thousand cells (action, year,
 -- residence, in the contract or not, bucket = hash of the person mod 64), each with the
--- smallest and largest id_participant. Within a row, a bucket whose smallest and largest ids
--- are equal holds exactly one person, another at least two: when every bucket holds one
--- person the number of buckets is the exact count; otherwise the sum (1 or 2 per bucket) is
--- a lower bound, kept when it already reaches seuil_secret (exact = false), and the rare
--- rows below it are counted exactly from the sessions.
+-- smallest and largest id_participant: marts.cellules_seances, kept per action between
+-- computations (cellules_seances.sql, indicators/session_cells.py). Within a row, a bucket
+-- whose smallest and largest ids are equal holds exactly one person, another at least two:
+-- when every bucket holds one person the number of buckets is the exact count; otherwise
+-- the sum (1 or 2 per bucket) is a lower bound, kept when it already reaches seuil_secret
+-- (exact = false), and the rare rows below it are counted exactly from the sessions.
 CREATE OR REPLACE TEMP TABLE ind_seances AS
-SELECT s.code_action, year(s.date_seance) AS annee,
-    CASE s.reside_qpv WHEN TRUE THEN 'qpv' WHEN FALSE THEN 'hors_qpv' END AS residence,
-    s.date_seance >= c.date_debut AS dans_contrat,
-    hash(s.id_participant) % 64 AS seau,
-    count(*) AS seances, count(*) FILTER (s.presence = 'present') AS presentes,
-    min(s.id_participant) AS premier, max(s.id_participant) AS dernier
-FROM staging.seances AS s, ind_contrat AS c
-GROUP BY ALL;
+SELECT * FROM marts.cellules_seances;
 
 -- a cell in each period: years take all its sessions, the cumul (from the contract's start
 -- to its end year) only those on or after the start.

@@ -73,6 +73,26 @@ def test_a_session_in_a_new_year_computes_the_people_again(con):
     assert con.execute(ALL).fetchall() == full_computation(con)
 
 
+def test_report_numbers_that_keep_their_order_read_the_people_values_back(con):
+    # a late report of an earlier period renumbers every later report: same order
+    con.execute("UPDATE staging.participants SET report_order = report_order * 10 + 7")
+
+    summary = compute_indicators(con)
+
+    assert summary["valeurs_personnes_reprises"] is True
+    assert con.execute(ALL).fetchall() == full_computation(con)
+
+
+def test_reports_in_another_order_compute_the_people_again(con):
+    # P7's two enrolments of the same day: the most recent report describes P7
+    con.execute("UPDATE staging.participants SET report_order = 100 - report_order")
+
+    summary = compute_indicators(con)
+
+    assert summary["valeurs_personnes_reprises"] is False
+    assert con.execute(ALL).fetchall() == full_computation(con)
+
+
 def test_only_the_declared_files_read_the_people_tables():
     declared = {*people_values.PREPARATION, *people_values.FAMILIES}
     readers = {

@@ -10,7 +10,9 @@ so are the validation reports of the files whose report did not change.
 from __future__ import annotations
 
 import csv
+import shutil
 
+import duckdb
 from ops_kit import (
     ASSO1_SEANCES,
     SEANCES_HEADER,
@@ -20,6 +22,8 @@ from ops_kit import (
     write_partner_file,
 )
 
+from indicators import people_values, session_cells
+from indicators.compute import compute_indicators
 from pipelines.ingest.reports import write_validation_reports
 
 EMP = "emploi_developpement_economique"
@@ -50,6 +54,29 @@ def metadata(result, key: str) -> dict:
         if name == key:
             found = {k: getattr(v, "value", v) for k, v in data.metadata.items()}
     return found
+
+
+INDICATORS = "SELECT * FROM marts.indicateurs ORDER BY ALL"
+
+
+def published_indicators(root) -> list[tuple]:
+    with open_readonly(root) as con:
+        return con.execute(INDICATORS).fetchall()
+
+
+def indicators_computed_whole(root, tmp_path) -> list[tuple]:
+    """marts.indicateurs computed again from scratch, on a copy of the warehouse."""
+    copy = tmp_path / "copie.duckdb"
+    shutil.copy(root / "warehouse" / "evaluation.duckdb", copy)
+    with duckdb.connect(str(copy)) as con:
+        steps = [people_values.STEP, session_cells.STEP]
+        con.execute("DELETE FROM ingest.build_state WHERE step IN (SELECT unnest(?))", [steps])
+        summary = compute_indicators(con)
+        assert (summary["valeurs_personnes_reprises"], summary["cellules_seances_actions"]) == (
+            False,
+            "toutes",
+        )
+        return con.execute(INDICATORS).fetchall()
 
 
 def test_one_resubmitted_file_rebuilds_and_validates_its_action_only(tmp_path, monkeypatch):
@@ -89,4 +116,9 @@ def test_one_resubmitted_file_rebuilds_and_validates_its_action_only(tmp_path, m
     # A1's rows in force: 5 enrolments, 5 sessions, 2 funding lines (M1's 3 are not read)
     assert (checked["actions_validees"], checked["lignes_validees"]) == (1, 12)
     assert metadata(second, "lignes_en_vigueur")["seances"] == 5
+    # indicators: the enrolments did not change, A1's sessions did (indicators/)
+    computed = metadata(second, "marts/indicateurs")
+    assert computed["valeurs_personnes_reprises"] is True
+    assert computed["cellules_seances_actions"] == 1
+    assert published_indicators(root) == indicators_computed_whole(root, tmp_path)
     assert metadata(second, "publication")["kit-partenaire.reconstruit"] == 0
