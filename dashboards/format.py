@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 NNBSP = "\u202f"  # thousands separator
 NBSP = "\u00a0"  # before a unit
@@ -40,6 +41,9 @@ def format_number(value: float | int, decimals: int = 0) -> str:
     return sign + text.replace(",", NNBSP).replace(".", ",")
 
 
+# a big site prints the same values thousands of times (tables, hovers); 1 and 1.0 share
+# an entry, and print the same
+@lru_cache(maxsize=1 << 16)
 def format_value(value: float | int | None, unite: str, secret: bool = False) -> str:
     """A published cell as shown to the committee: `s` when secret, `n.d.` when undefined."""
     if secret:

@@ -85,8 +85,7 @@ class SiteContext:
         self.data = data
         self.reports_href = reports_href
         self.title = data.contrat.get("libelle") or nav.DEFAULT_SITE_TITLE
-        parts = data.rows.partition_by("perimetre_type", "perimetre_code", as_dict=True)
-        self.cells = {key: Cells(df) for key, df in parts.items()}
+        self.cells = Cells.by_scope(data.rows)
         self.midterm = data.midterm.partition_by("perimetre_type", "perimetre_code", as_dict=True)
         self._nav_by_depth: dict[str, str] = {}
         self.scopes_by_code = {t: {s.code: s for s in data.scopes[t]} for t in SCOPE_TYPES}
@@ -108,7 +107,7 @@ class SiteContext:
         return Markup(self._nav_by_depth[to_site].replace(link, marked))
 
     def cells_of(self, scope: Scope) -> Cells:
-        return self.cells.get((scope.type, scope.code)) or Cells(self.data.rows.clear())
+        return self.cells.get((scope.type, scope.code)) or Cells()
 
     def render(
         self, template: str, path: str, title: str, charts: int = 0, **context: object

@@ -4,6 +4,7 @@ Sections are data (ChartBlock, Table); templates/macros.html draws them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
@@ -51,12 +52,21 @@ Key = tuple[str, str, str, str]  # code_indicateur, ventilation, modalite, perio
 class Cells:
     """The published cells of one scope, looked up by (code, ventilation, modalite, periode)."""
 
-    def __init__(self, df: pl.DataFrame):
+    def __init__(self, rows: Iterable[dict] = ()):
         self.by_key: dict[Key, dict] = {
             (r["code_indicateur"], r["ventilation"], r["modalite"], r["periode"]): r
-            for r in df.iter_rows(named=True)
+            for r in rows
         }
         self.codes = {k[0] for k in self.by_key}
+
+    @classmethod
+    def by_scope(cls, df: pl.DataFrame) -> dict[tuple[str, str], Cells]:
+        """Every scope's cells, (perimetre_type, perimetre_code) -> Cells, in one pass over
+        the rows (a big city's site has 2,000 scopes)."""
+        rows: dict[tuple[str, str], list[dict]] = {}
+        for r in df.iter_rows(named=True):
+            rows.setdefault((r["perimetre_type"], r["perimetre_code"]), []).append(r)
+        return {key: cls(scope_rows) for key, scope_rows in rows.items()}
 
     def get(self, code: str, periode: str, ventilation="ensemble", modalite="ensemble") -> dict:
         return self.by_key.get((code, ventilation, modalite, periode), {})
