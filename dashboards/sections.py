@@ -54,8 +54,7 @@ class Cells:
 
     def __init__(self, rows: Iterable[dict] = ()):
         self.by_key: dict[Key, dict] = {
-            (r["code_indicateur"], r["ventilation"], r["modalite"], r["periode"]): r
-            for r in rows
+            (r["code_indicateur"], r["ventilation"], r["modalite"], r["periode"]): r for r in rows
         }
         self.codes = {k[0] for k in self.by_key}
 
