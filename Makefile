@@ -4,8 +4,10 @@ BIN := $(VENV)/bin
 UV := $(PY) -m uv
 EVAL_DATA_DIR ?= $(CURDIR)/data
 DAGSTER_HOME ?= $(CURDIR)/.dagster_home
-# the environment is the one locked in uv.lock, on this machine's Python (never a downloaded one)
-UV_SYNC := $(UV) sync --frozen --python $(PY) --no-python-downloads
+# the environment is the one locked in uv.lock, on this machine's Python (never a downloaded one);
+# its modules compiled once at install: where Python may not write bytecode
+# (PYTHONDONTWRITEBYTECODE, a read-only venv) every run compiled them again, 2.4 s of a 3.3 s demo run
+UV_SYNC := $(UV) sync --frozen --python $(PY) --no-python-downloads --compile-bytecode
 export EVAL_DATA_DIR DAGSTER_HOME
 
 .PHONY: run test ui lint demo bench uv browser revue revue-comparer

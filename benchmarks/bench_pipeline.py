@@ -16,7 +16,12 @@ sampled every 0.1 s) and the load average at the start are printed for each run,
 step's duration of each scenario's last run and the size of what was published.
 
     .venv/bin/python benchmarks/bench_pipeline.py [--shape today|many] [--people N]
-        [--runs 3] [--scenarios vide,rien_de_neuf,renvoi]
+        [--runs 3] [--scenarios vide,rien_de_neuf,renvoi] [--python PATH]
+
+`--python` runs the pipeline with another environment's Python, e.g. the one `make run`
+installs (runtime dependencies only; pandas, a dev dependency, makes pandera's import 0.9 s
+slower), made aside by
+    UV_PROJECT_ENVIRONMENT=/tmp/runenv python3 -m uv sync --frozen --no-dev
 """
 
 from __future__ import annotations
@@ -35,6 +40,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 STEP = re.compile(r'Finished execution of step "([^"]+)" in ([0-9.]+)(ms|s)')
 PAGE = os.sysconf("SC_PAGE_SIZE")
+# the Python that runs the pipeline: this one, or `--python` (e.g. the environment `make run`
+# installs, without the dev group: there pandera does not import pandas, 0.9 s a run)
+PYTHON = [sys.executable]
 SHAPES = {"today": (1_000_000, 1), "many": (1_250_000, 18)}
 RESUBMITTED = ("MLCAEN", "2026-S1", "seances_2026-S1.csv")
 
@@ -71,7 +79,7 @@ def _run(root: Path, home: Path) -> tuple[float, int, str]:
     env = {**os.environ, "EVAL_DATA_DIR": str(root), "DAGSTER_HOME": str(home)}
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "run", "--journal", "DEBUG"],
+        [PYTHON[0], "-m", "pipelines.cli", "run", "--journal", "DEBUG"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -145,7 +153,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=0, help="default: the shape's own")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scenarios", default="vide,rien_de_neuf,renvoi")
+    parser.add_argument("--python", default=sys.executable, help="runs the pipeline")
     args = parser.parse_args()
+    PYTHON[0] = args.python
     default_people, split = SHAPES[args.shape]
     people = args.people or default_people
     name = str(people) if split == 1 else f"many_{people}"

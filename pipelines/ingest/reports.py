@@ -126,10 +126,8 @@ def _issues(
 
 def _by_file(issues: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """One frame per file, split in a single pass (not one filter per file ever received)."""
-    return {
-        key[0]: frame.drop("file_id")
-        for key, frame in issues.partition_by("file_id", as_dict=True).items()
-    }
+    parts = issues.partition_by("file_id", as_dict=True, include_key=False)
+    return {key[0]: frame for key, frame in parts.items()}
 
 
 def write_rejections_csv(rejected: pl.DataFrame, path: Path) -> None:
