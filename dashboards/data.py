@@ -204,7 +204,9 @@ def load(con: duckdb.DuckDBPyConnection) -> SiteData:
         pl.col("millesime").drop_nulls().max(), pl.col("date_reception_max").max()
     ).row(0)
     return SiteData(
-        rows=rows,
+        # the vintage is the same on every row and changes with any file: pages take it
+        # from SiteData, so that a scope's rows (and its charts, block_cache.py) do not
+        rows=rows.drop("millesime", "date_reception_max"),
         years=years,
         contrat=contrat,
         scopes=scopes,

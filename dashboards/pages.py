@@ -14,6 +14,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from dashboards import nav
+from dashboards.block_cache import BlockCache, scope_digests, scope_key, shared_key
 from dashboards.cells import Cell, Table
 from dashboards.data import PILIER_LABELS, SCOPE_TYPE_LABELS, SCOPE_TYPES, Scope, SiteData
 from dashboards.format import format_date, format_number, format_size
@@ -21,6 +22,7 @@ from dashboards.render import environment, render, url
 from dashboards.sections import (
     GROUPS,
     Cells,
+    ChartData,
     breakdown_block,
     group_block,
     key_indicator_block,
@@ -81,11 +83,15 @@ class _Lookup:
 class SiteContext:
     """What every page shares: data, navigation, footer and per-scope cells."""
 
-    def __init__(self, data: SiteData, reports_href: str | None):
+    def __init__(self, data: SiteData, reports_href: str | None, blocks: BlockCache | None = None):
         self.data = data
         self.reports_href = reports_href
         self.title = data.contrat.get("libelle") or nav.DEFAULT_SITE_TITLE
         self.cells = Cells.by_scope(data.rows)
+        self.chart_data = ChartData.of(data)
+        self.blocks = blocks or BlockCache()
+        self._blocks_shared = shared_key(self.chart_data)
+        self._digests = scope_digests(data.rows)
         self.midterm = data.midterm.partition_by("perimetre_type", "perimetre_code", as_dict=True)
         self._nav_by_depth: dict[str, str] = {}
         self.scopes_by_code = {t: {s.code: s for s in data.scopes[t]} for t in SCOPE_TYPES}
@@ -105,6 +111,20 @@ class SiteContext:
         link = f'<a href="{href}">'
         marked = f'<a href="{href}" aria-current="page">'
         return Markup(self._nav_by_depth[to_site].replace(link, marked))
+
+    def scope_blocks(self, scope: Scope) -> list[Markup]:
+        """The scope's chart blocks (GROUPS) as HTML: rendered, or taken from the site in
+        force when their inputs are the same (dashboards/block_cache.py)."""
+
+        def render_blocks() -> list[str]:
+            cells, data = self.cells_of(scope), self.chart_data
+            blocks = (group_block(data, cells, g, scope.label, scope.type) for g in GROUPS)
+            macros = environment().get_template("macros.html").module
+            return [str(macros.chart_block(b)) for b in blocks if b]
+
+        digest = self._digests.get((scope.type, scope.code), "")
+        key = scope_key(self._blocks_shared, scope.type, scope.label, digest)
+        return self.blocks.blocks(key, render_blocks)
 
     def cells_of(self, scope: Scope) -> Cells:
         return self.cells.get((scope.type, scope.code)) or Cells()
@@ -207,7 +227,7 @@ def _scope_facts(ctx: SiteContext, scope: Scope) -> list[Fact]:
 def scope_page(ctx: SiteContext, scope: Scope) -> Page:
     d = ctx.data
     cells = ctx.cells_of(scope)
-    groups = [b for g in GROUPS if (b := group_block(d, cells, g, scope.label, scope.type))]
+    groups = ctx.scope_blocks(scope)
     breakdowns = []
     if scope.type == "contrat":
         breakdowns = [b for c, v in BREAKDOWNS if (b := breakdown_block(d, cells, c, v, "vent"))]

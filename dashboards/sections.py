@@ -33,6 +33,22 @@ VENTILATION_LABELS = {"sexe": "par sexe", "tranche_age": "par tranche d'âge"}
 
 
 @dataclass(frozen=True)
+class ChartData:
+    """What a scope's chart blocks read of SiteData besides the scope's cells. All of it is
+    in their cache key (dashboards/block_cache.py): group_block reads nothing else."""
+
+    years: list[str]
+    periods: list[str]
+    units: dict[str, str]
+    labels: dict[str, str]
+    provisional: frozenset[str]
+
+    @classmethod
+    def of(cls, data: SiteData) -> ChartData:
+        return cls(data.years, data.periods, data.units, data.labels, data.provisional)
+
+
+@dataclass(frozen=True)
 class ChartGroup:
     key: str
     title: str
@@ -86,7 +102,7 @@ def period_label(periode: str, years: list[str], provisional=frozenset()) -> str
     return f"{label} (provisoire)" if periode in provisional else label
 
 
-def provisional_note(data: SiteData, periods: list[str]) -> str:
+def provisional_note(data: SiteData | ChartData, periods: list[str]) -> str:
     """The note under a chart or table that shows a provisional period."""
     return PROVISIONAL_NOTE if any(p in data.provisional for p in periods) else ""
 
@@ -141,7 +157,7 @@ def chart_block(
 
 
 def group_block(
-    data: SiteData, cells: Cells, group: ChartGroup, scope_label: str, slug: str
+    data: SiteData | ChartData, cells: Cells, group: ChartGroup, scope_label: str, slug: str
 ) -> ChartBlock | None:
     """One chart group for a scope, or None when the scope has none of its indicators."""
     codes = [c for c in group.codes if c in cells.codes]

@@ -17,6 +17,7 @@ import plotly
 
 from dashboards import data as site_data
 from dashboards import nav, suivi
+from dashboards.block_cache import BlockCache
 from dashboards.equity import equity_pages
 from dashboards.pages import (
     Page,
@@ -83,11 +84,13 @@ def render_pages(
     reports_href: str | None,
     downloads: Callable[[], list[tuple[str, int]]],
     revues: dict | None = None,
+    blocks: BlockCache | None = None,
 ) -> list[Page]:
     """`downloads()` gives the downloads as linked into the site; it is called once the
     pages that do not list them are rendered (the workbooks may still be being written
-    until then: pipelines/publish/xlsx_jobs.py)."""
-    ctx = SiteContext(site_data.load(con), reports_href)
+    until then: pipelines/publish/xlsx_jobs.py). `blocks`: the scope pages' chart blocks
+    of the site in force (dashboards/block_cache.py)."""
+    ctx = SiteContext(site_data.load(con), reports_href, blocks)
     pages = [index_page(ctx)]
     for t in ("contrat", *site_data.SCOPE_TYPES):
         pages += [scope_page(ctx, s) for s in ctx.data.scopes[t]]
@@ -132,13 +135,15 @@ def write_site(
     downloads_dir: Path | None = None,
     revues_dir: Path | None = None,
     downloads_ready: Callable[[], object] | None = None,
+    blocks: BlockCache | None = None,
 ) -> SiteSummary:
     """Write the site from marts.indicateurs_publies (+ ref.*, ingest.files, cibles_publiees)
     into the empty folder `build`; link the validation reports at `reports_href` (relative to
     the site root), the frozen review packs of `revues_dir` (publish/revues/, reached from
     the public site path as ../revues/) and copy the downloads to `telechargements/`, after
     `downloads_ready()` returned when given (the pages that do not list them are rendered
-    meanwhile)."""
+    meanwhile). With `blocks`, the scope pages' chart blocks are taken from it when their
+    inputs did not change, and the blocks of this site are left in it."""
     _write_assets(build)
 
     def downloads() -> list[tuple[str, int]]:
@@ -146,7 +151,7 @@ def write_site(
             downloads_ready()
         return _copy_downloads(downloads_dir, build)
 
-    pages = render_pages(con, reports_href, downloads, _revues(revues_dir))
+    pages = render_pages(con, reports_href, downloads, _revues(revues_dir), blocks)
     for p in pages:
         target = build / p.path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from dashboards.block_cache import BlockCache
 from dashboards.site import relative_reports_href, write_site
 from pipelines.ingest.report_reuse import ReportReuse
 from pipelines.ingest.reports import write_validation_reports
@@ -59,9 +60,16 @@ def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder
         revues = generation.parent.parent / "revues"
         downloads = generation / DOWNLOADS
         # the pages that do not list the downloads are rendered while the workbooks are
-        # being written
-        summary = write_site(con, folder, href, downloads, revues, workbooks_written)
-        return {"pages": summary.pages, "graphiques": summary.charts}
+        # being written; the scope pages' charts unchanged since the site in force are
+        # taken from it (dashboards/block_cache.py)
+        blocks = BlockCache.read(current_generation(generation.parent.parent))
+        summary = write_site(con, folder, href, downloads, revues, workbooks_written, blocks)
+        blocks.write(generation)
+        return {
+            "pages": summary.pages,
+            "graphiques": summary.charts,
+            "pages_graphiques_repris": blocks.reused,
+        }
 
     def relances(folder: Path, _generation: Path) -> dict:
         written = write_relances(con, folder)

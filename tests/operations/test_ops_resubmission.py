@@ -22,6 +22,7 @@ from ops_kit import (
     write_partner_file,
 )
 
+from dashboards.site import build_site
 from indicators import people_values, session_cells
 from indicators.compute import compute_indicators
 from pipelines.ingest.reports import write_validation_reports
@@ -122,3 +123,18 @@ def test_one_resubmitted_file_rebuilds_and_validates_its_action_only(tmp_path, m
     assert computed["cellules_seances_actions"] == 1
     assert published_indicators(root) == indicators_computed_whole(root, tmp_path)
     assert metadata(second, "publication")["kit-partenaire.reconstruit"] == 0
+
+    # the site: the chart blocks of the scopes whose published rows are the same are taken
+    # from the site in force, and every page is what a site rendered whole gives. Of the 15
+    # scope pages only A1's rows changed: the attendance of its partner, its pillar and the
+    # contract is secret (under the threshold) before and after
+    assert metadata(first, "publication")["tableaux-de-bord.pages_graphiques_repris"] == 0
+    assert metadata(second, "publication")["tableaux-de-bord.pages_graphiques_repris"] == 14
+    site = root / "publish" / "tableaux-de-bord"
+    with open_readonly(root) as con:
+        whole_site = tmp_path / "whole" / "tableaux-de-bord"
+        build_site(con, whole_site, whole, root / "publish" / "telechargements")
+    pages = sorted(p.relative_to(whole_site) for p in whole_site.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        assert (site / page).read_bytes() == (whole_site / page).read_bytes(), page
