@@ -11,6 +11,8 @@ SELECT
         || ' sans inscription acceptée à cette action (dans aucun bilan participants).'
 FROM staging.seances AS s
 WHERE in_build_scope(s.code_action) AND NOT EXISTS (
+    -- the same actions only, so that a partial build does not read every enrolment
     SELECT 1 FROM staging.participants AS p
-    WHERE p.id_participant = s.id_participant AND p.code_action = s.code_action
+    WHERE in_build_scope(p.code_action)
+        AND p.id_participant = s.id_participant AND p.code_action = s.code_action
 );
