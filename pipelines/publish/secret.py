@@ -405,11 +405,10 @@ def _group_rule(cells: pl.DataFrame, members: pl.DataFrame, seuil: int) -> pl.Da
     """Hide cells until no group holds exactly one hidden cell next to a secret one, nor
     a published total whose hidden parts sum to 1..seuil-1 (see the module docstring)."""
     is_total = pl.col("role") == "total"
+    # joined once: an iteration only hides more cells (their secret flag, kept in step)
+    joined = members.join(cells.select("cell", "value", "secret", "missing"), on="cell")
     while True:
-        m = members.join(
-            cells.select("cell", "value", "secret", hidden=pl.col("secret") | pl.col("missing")),
-            on="cell",
-        )
+        m = joined.with_columns(hidden=pl.col("secret") | pl.col("missing"))
         stats = m.group_by("eq").agg(
             n_hidden=pl.col("hidden").sum(),
             any_secret=pl.col("secret").any(),
@@ -432,7 +431,9 @@ def _group_rule(cells: pl.DataFrame, members: pl.DataFrame, seuil: int) -> pl.Da
         )
         if picks.len() == 0:  # nothing left to hide (inconsistent sums): stop
             return cells
-        cells = cells.with_columns(secret=pl.col("secret") | pl.col("cell").is_in(picks.implode()))
+        hide = pl.col("secret") | pl.col("cell").is_in(picks.implode())
+        cells = cells.with_columns(secret=hide)
+        joined = joined.with_columns(secret=hide)
 
 
 def _hidden_rows(occ: pl.DataFrame, cells: pl.DataFrame) -> pl.DataFrame:
