@@ -84,15 +84,8 @@ def _plain(value: object) -> object:
 
 def scope_digests(rows: pl.DataFrame) -> dict[tuple[str, str], str]:
     """(perimetre_type, perimetre_code) -> digest of the scope's published rows, in order,
-    for every scope at once (polars' row hash is stable within a polars version)."""
-    if not rows.height:
-        return {}
-    hashed = rows.select("perimetre_type", "perimetre_code", pl.Series("h", rows.hash_rows(seed=0)))
-    per_scope = hashed.group_by("perimetre_type", "perimetre_code", maintain_order=True).agg("h")
-    return {
-        (kind, code): hashlib.sha256(",".join(map(str, hashes)).encode()).hexdigest()
-        for kind, code, hashes in per_scope.iter_rows()
-    }
+    for every scope at once (shared_key holds the polars version)."""
+    return freshness.digests_by(rows, ["perimetre_type", "perimetre_code"])
 
 
 def scope_key(shared: str, scope_type: str, scope_label: str, digest: str) -> str:

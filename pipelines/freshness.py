@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 REPO = Path(__file__).resolve().parents[1]
 CODE_DIRS = ("indicators", "dashboards", "pipelines")
@@ -98,3 +99,20 @@ def record(
         "INSERT OR REPLACE INTO ingest.build_state VALUES (?, ?, now()::TIMESTAMP, ?)",
         [step, inputs, json.dumps(facts or {})],
     )
+
+
+def digests_by(frame: pl.DataFrame, key: str | list[str]) -> dict:
+    """key value (a tuple for several columns) -> digest of its rows' other columns, in
+    order, for every key at once. Polars' row hash is stable within a polars version only:
+    a key built on these digests holds pl.__version__."""
+    if not frame.height:
+        return {}
+    columns = [key] if isinstance(key, str) else key
+    hashed = frame.select(*columns, pl.Series("h", frame.drop(columns).hash_rows(seed=0)))
+    groups = hashed.group_by(columns, maintain_order=True).agg("h")
+    return {
+        (row[0] if isinstance(key, str) else row[:-1]): hashlib.sha256(
+            ",".join(map(str, row[-1])).encode()
+        ).hexdigest()
+        for row in groups.iter_rows()
+    }

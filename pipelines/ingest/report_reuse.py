@@ -71,15 +71,8 @@ class ReportReuse:
 
 def rows_by_file(issues: pl.DataFrame) -> dict[str, str]:
     """file_id -> digest of its rows of `issues`, in order, computed for every file at
-    once (polars' row hash is stable within a polars version, which shared_key holds)."""
-    if not issues.height:
-        return {}
-    hashed = issues.select("file_id", pl.Series("h", issues.drop("file_id").hash_rows()))
-    per_file = hashed.group_by("file_id", maintain_order=True).agg(pl.col("h"))
-    return {
-        file_id: hashlib.sha256(",".join(map(str, hashes)).encode()).hexdigest()
-        for file_id, hashes in per_file.iter_rows()
-    }
+    once (shared_key holds the polars version)."""
+    return freshness.digests_by(issues, "file_id")
 
 
 def shared_key(*parts) -> str:
