@@ -45,7 +45,10 @@ class BlockCache:
         path = None if generation is None else generation / BLOCKS_FILE
         if path is None or not path.is_file():
             return cls()
-        frame = pl.read_parquet(path)
+        try:
+            frame = pl.read_parquet(path).select(*SCHEMA).cast(SCHEMA)
+        except (OSError, pl.exceptions.PolarsError):
+            return cls()  # unreadable (damaged, older layout): every block is rendered
         return cls(dict(zip(frame["cle"].to_list(), frame["blocs"].to_list(), strict=True)))
 
     def write(self, generation: Path) -> None:

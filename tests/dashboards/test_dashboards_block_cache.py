@@ -92,3 +92,11 @@ def test_other_code_renders_every_block_again(inputs, tmp_path, monkeypatch):
     monkeypatch.setattr(freshness, "code_fingerprint", lambda: "a later version")
     _, blocks = built_with_blocks_of(inputs, tmp_path / "again", generation)
     assert blocks.reused == 0
+
+
+def test_an_unreadable_blocks_file_renders_every_block(inputs, tmp_path):
+    generation = first_generation(inputs, tmp_path)
+    (generation / BLOCKS_FILE).write_bytes(b"PAR1 not a parquet file")
+    pages, blocks = built_with_blocks_of(inputs, tmp_path / "again", generation)
+    assert blocks.reused == 0
+    assert pages == build(inputs, tmp_path / "whole", None)
