@@ -277,6 +277,14 @@ def _sql_type(dtype: pl.DataType) -> str:
 # ------------------------------------------------------------------ downloads
 
 
+CsvWrite = tuple[Path, Callable[[Path], None]]  # a file and what writes it
+
+
+def write_csv_files(writes: list[CsvWrite]) -> None:
+    for path, write in writes:
+        write_atomically(path, write)
+
+
 def export_tables(con, out_dir: Path, deferred: list[Pending] | None = None) -> dict[str, Path]:
     """Write indicateurs.csv / .xlsx / .parquet and definitions.csv into out_dir.
 
@@ -291,31 +299,33 @@ def export_tables(con, out_dir: Path, deferred: list[Pending] | None = None) -> 
     definitions = definitions_frame()
     contrat = con.execute("SELECT coalesce(libelle, code) FROM ref.contrat LIMIT 1").fetchall()
     readme = readme_rows(table, contrat[0][0] if contrat else None, _seuil(con))
-    writers: dict[str, Callable[[Path], None]] = {
-        "indicateurs.csv": lambda p: write_french_csv(table, p, secret_columns=SECRET_COLUMNS),
-        "indicateurs.parquet": lambda p: table.write_parquet(p),
-        "definitions.csv": lambda p: write_french_csv(definitions, p),
-    }
-    written = {}
-    for name, write in writers.items():
-        written[name] = write_atomically(out_dir / name, write)
-    # the workbooks last, all together (pipelines/publish/xlsx_jobs.py)
-    xlsx = out_dir / "indicateurs.xlsx"
-    jobs = [XlsxJob(xlsx, write_xlsx, (table, definitions, readme), table.height)]
-    written["indicateurs.xlsx"] = xlsx
     # (v2) one extract per funder, and the French labels of every breakdown
     from pipelines.publish.funders import FOLDER, export_funder_extracts, modalites_frame
 
-    written["modalites.csv"] = write_atomically(
-        out_dir / "modalites.csv", lambda p: write_french_csv(modalites_frame(), p)
-    )
-    for name, path in export_funder_extracts(con, out_dir / FOLDER, jobs, table).items():
-        written[f"{FOLDER}/{name}"] = path
+    writes: list[CsvWrite] = [
+        (out_dir / "indicateurs.csv", lambda p: write_french_csv(table, p, SECRET_COLUMNS)),
+        (out_dir / "indicateurs.parquet", lambda p: table.write_parquet(p)),
+        (out_dir / "definitions.csv", lambda p: write_french_csv(definitions, p)),
+        (out_dir / "modalites.csv", lambda p: write_french_csv(modalites_frame(), p)),
+    ]
+    written = {path.name: path for path, _ in writes}
+    xlsx = out_dir / "indicateurs.xlsx"
+    jobs = [XlsxJob(xlsx, write_xlsx, (table, definitions, readme), table.height)]
+    written["indicateurs.xlsx"] = xlsx
+    funders = export_funder_extracts(con, out_dir / FOLDER, jobs, table, writes)
+    written.update({f"{FOLDER}/{name}": path for name, path in funders.items()})
+    # the workbooks first, all together (pipelines/publish/xlsx_jobs.py): they are the long
+    # part, written on worker processes while the CSV files are written here
     pending = start_all(jobs)
-    if deferred is None:
-        pending.wait()
-    else:
+    if deferred is not None:
         deferred.append(pending)
+    try:
+        write_csv_files(writes)
+        if deferred is None:
+            pending.wait()
+    except BaseException:
+        pending.cancel()
+        raise
     return written
 
 
