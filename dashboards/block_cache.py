@@ -19,12 +19,14 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 import plotly
 import polars as pl
 from markupsafe import Markup
 
+from dashboards.sections import ChartData
 from pipelines import freshness
 
 BLOCKS_FILE = ".blocs-site.parquet"  # in publish/.generations/<generation>/
@@ -71,18 +73,10 @@ class BlockCache:
         return [Markup(h) for h in html]
 
 
-def shared_key(chart_data: object) -> str:
+def shared_key(chart_data: ChartData) -> str:
     """What every scope's blocks share: ChartData, the code and the libraries that draw."""
-    fields = json.dumps(chart_data, default=_plain, sort_keys=True, ensure_ascii=False)
-    return repr((fields, freshness.code_fingerprint(), pl.__version__, plotly.__version__))
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, frozenset | set):
-        return sorted(value)
-    if hasattr(value, "__dataclass_fields__"):
-        return {name: getattr(value, name) for name in value.__dataclass_fields__}
-    return str(value)
+    fields = json.dumps(asdict(chart_data), default=sorted, sort_keys=True, ensure_ascii=False)
+    return freshness.rendering_key(fields, plotly.__version__)
 
 
 def scope_digests(rows: pl.DataFrame) -> dict[tuple[str, str], str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import posixpath
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from markupsafe import Markup
@@ -90,8 +91,6 @@ class SiteContext:
         self.cells = Cells.by_scope(data.rows)
         self.chart_data = ChartData.of(data)
         self.blocks = blocks or BlockCache()
-        self._blocks_shared = shared_key(self.chart_data)
-        self._digests = scope_digests(data.rows)
         self.midterm = data.midterm.partition_by("perimetre_type", "perimetre_code", as_dict=True)
         self._nav_by_depth: dict[str, str] = {}
         self.scopes_by_code = {t: {s.code: s for s in data.scopes[t]} for t in SCOPE_TYPES}
@@ -122,9 +121,18 @@ class SiteContext:
             macros = environment().get_template("macros.html").module
             return [str(macros.chart_block(b)) for b in blocks if b]
 
-        digest = self._digests.get((scope.type, scope.code), "")
+        digest = self._scope_digests.get((scope.type, scope.code), "")
         key = scope_key(self._blocks_shared, scope.type, scope.label, digest)
         return self.blocks.blocks(key, render_blocks)
+
+    # computed on the first scope page only (a page rendered alone, revues_page_html, has none)
+    @cached_property
+    def _blocks_shared(self) -> str:
+        return shared_key(self.chart_data)
+
+    @cached_property
+    def _scope_digests(self) -> dict[tuple[str, str], str]:
+        return scope_digests(self.data.rows)
 
     def cells_of(self, scope: Scope) -> Cells:
         return self.cells.get((scope.type, scope.code)) or Cells()

@@ -160,8 +160,7 @@ def compute_indicators(con: duckdb.DuckDBPyConnection) -> dict:
         if path.name == PREPARATION[0]:  # periods and scopes built: the people's values?
             summary["valeurs_personnes_reprises"] = people.reuse()
         if path.name == ATTENDANCE_SQL:  # its sessions' cells, for the actions that changed
-            cells = (SQL_DIR / session_cells.CELLS_SQL).read_text(encoding="utf-8")
-            summary["cellules_seances_actions"] = session_cells.refresh(con, cells)
+            summary["cellules_seances_actions"] = session_cells.refresh(con)
         if not people.skips(path.name):
             con.execute(path.read_text(encoding="utf-8"))
             secondes[path.name] = round(perf_counter() - start, 3)

@@ -12,19 +12,21 @@ code changed.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from pipelines import freshness
 
 STEP = "cellules_seances"
-CELLS_SQL = "cellules_seances.sql"  # under indicators/sql/, run by refresh()
+CELLS_SQL = Path(__file__).parent / "sql" / "cellules_seances.sql"
 STATE_SQL = "SELECT inputs, previous_inputs FROM ingest.staging_state"
 EVERY_ACTION = """
 SELECT code_action FROM staging.seances UNION SELECT code_action FROM marts.cellules_seances
 """
 
 
-def refresh(con: duckdb.DuckDBPyConnection, sql: str) -> str | int:
+def refresh(con: duckdb.DuckDBPyConnection) -> str | int:
     """Bring marts.cellules_seances to the rows in force (ind_contrat built); returns the
     actions whose cells were computed: "toutes" or their number."""
     key = freshness.tables_fingerprint(con, ("ref.contrat",))
@@ -39,6 +41,6 @@ def refresh(con: duckdb.DuckDBPyConnection, sql: str) -> str | int:
     else:
         actions, scope = EVERY_ACTION, "toutes"
     con.execute(f"CREATE OR REPLACE TEMP TABLE ind_cellules_actions AS {actions}")
-    con.execute(sql)
+    con.execute(CELLS_SQL.read_text(encoding="utf-8"))
     freshness.record(con, STEP, "", {"key": key, "staging": built})
     return scope

@@ -101,6 +101,12 @@ def record(
     )
 
 
+def rendering_key(*parts) -> str:
+    """What every output rendered from `parts` shares: them, the code that renders and the
+    polars version (its row hashes, digests_by, are stable within a version only)."""
+    return repr((parts, code_fingerprint(), pl.__version__))
+
+
 def digests_by(frame: pl.DataFrame, key: str | list[str]) -> dict:
     """key value (a tuple for several columns) -> digest of its rows' other columns, in
     order, for every key at once. Polars' row hash is stable within a polars version only:

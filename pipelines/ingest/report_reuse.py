@@ -77,4 +77,4 @@ def rows_by_file(issues: pl.DataFrame) -> dict[str, str]:
 
 def shared_key(*parts) -> str:
     """What every page shares: the layout and the code that renders it."""
-    return repr((parts, freshness.code_fingerprint(), pl.__version__))
+    return freshness.rendering_key(*parts)
