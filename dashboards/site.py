@@ -119,13 +119,14 @@ def build_site(
     reports_dir: Path | None = None,
     downloads_dir: Path | None = None,
     revues_dir: Path | None = None,
+    blocks: BlockCache | None = None,
 ) -> SiteSummary:
     """Build the site alone into `out_dir`, replaced whole (staged_dir). The pipeline builds
     it inside a publication generation instead (write_site, pipelines/publish/outputs.py)."""
     out_dir = Path(out_dir).resolve()
     with staged_dir(out_dir) as build:
         href = relative_reports_href(reports_dir, out_dir)
-        return write_site(con, build, href, downloads_dir, revues_dir)
+        return write_site(con, build, href, downloads_dir, revues_dir, blocks=blocks)
 
 
 def write_site(
