@@ -44,6 +44,7 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 # installs, without the dev group: there pandera does not import pandas, 0.9 s a run)
 PYTHON = [sys.executable]
 SHAPES = {"today": (1_000_000, 1), "many": (1_250_000, 18)}
+SCENARIOS = ("vide", "rien_de_neuf", "renvoi")
 RESUBMITTED = ("MLCAEN", "2026-S1", "seances_2026-S1.csv")
 
 
@@ -152,7 +153,7 @@ def main() -> None:
     parser.add_argument("--shape", choices=sorted(SHAPES), default="many")
     parser.add_argument("--people", type=int, default=0, help="default: the shape's own")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--scenarios", default="vide,rien_de_neuf,renvoi")
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--python", default=sys.executable, help="runs the pipeline")
     args = parser.parse_args()
     PYTHON[0] = args.python
@@ -165,6 +166,9 @@ def main() -> None:
     files = sum(1 for f in (base / "incoming").rglob("*") if f.is_file())
     print(f"shape: {args.shape}, people: {people:,}, partner files: {files}")
     scenarios = args.scenarios.split(",")
+    unknown = sorted(set(scenarios) - set(SCENARIOS))
+    if unknown:
+        parser.error(f"unknown scenarios {unknown}: choose among {', '.join(SCENARIOS)}")
     results: dict[str, list[tuple[float, int, float]]] = {s: [] for s in scenarios}
     logs: dict[str, str] = {}
     home = _reset(base)

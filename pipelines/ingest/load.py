@@ -1,4 +1,4 @@
-"""From scanned files to raw.* rows and the ingest.* log, one transaction per file.
+"""From scanned files to raw.* rows and the ingest.* log, a few files per transaction.
 
 Rules (data contract sections 1 and 3):
 - every received file is archived unchanged (content-addressed), accepted or refused;
@@ -7,7 +7,9 @@ Rules (data contract sections 1 and 3):
 - a file identical to the version in force of its slot changes nothing ('identique');
 - otherwise it is a (re)submission: refused, or accepted and then in force for its slot;
 - files are handled in (mtime, name) order, so within a slot the last one wins.
-The connection must be in autocommit mode: this module opens its own transactions.
+Files are recorded in batches (pipelines/ingest/batch.py): each file is decided alone, a
+batch commits or drops its files together. The connection must be in autocommit mode: this
+module opens its own transactions.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from traceback import format_exc
 
@@ -23,7 +26,8 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest import registry
-from pipelines.ingest.model import ISSUE_COLUMNS, ParsedReport, PartnerContext
+from pipelines.ingest.batch import InForce, PendingFile, RecordBatch
+from pipelines.ingest.model import ParsedReport, PartnerContext
 from pipelines.ingest.parse import parse_report
 from pipelines.ingest.prepare import Prepared, prepared_in_order
 from pipelines.ingest.scan import DEFAULT_MAX_BYTES, IncomingFile, periode_bounds
@@ -108,7 +112,7 @@ def ingest_files(
     done = on_file or (lambda rows: None)
     registry.remove_stale_copies(root)  # left by a run killed while preparing files
     latest = registry.last_records_by_path(con)
-    in_force_sha = registry.in_force_sha_by_slot(con)
+    in_force = InForce(con)
     todo: list[tuple[IncomingFile, registry.KnownFile | None]] = []
     for f in sorted(files, key=lambda f: (f.mtime, f.name, f.rel)):
         last = latest.get(f.rel)
@@ -123,45 +127,63 @@ def ingest_files(
         for f, _previous in todo:
             # parsed ahead unless refused by the scan or (very likely) identical to the
             # version in force; the writer parses the rare file this guess got wrong
-            ahead = f.refusal is None and not (f.slot and in_force_sha.get(f.slot) == f.sha256)
+            current = in_force.get(f.slot)
+            ahead = f.refusal is None and not (current and current.sha256 == f.sha256)
             yield f, context_for(f) if ahead else None
 
     previous_of = {f.rel: previous for f, previous in todo}
-    with few_checkpoints(con):  # one commit per file, not one checkpoint per file
-        for f, prepared in prepared_in_order(root, jobs(), max_bytes, parse, len(todo)):
-            if prepared.staged is None:
-                log.warning("%s modifié pendant sa lecture : relu au prochain passage.", f.rel)
-                summary.skipped += 1
-                done(0)
-                continue
-            try:
-                rows = _ingest_one(
-                    con,
-                    root,
-                    f,
-                    prepared,
-                    run_id,
-                    previous_of[f.rel],
-                    parse,
-                    context_for,
-                    max_bytes,
-                    summary,
-                )
-            except Exception:
-                # A fault of the pipeline, not of the partner: fail the run. The file is archived
-                # but not recorded, so the run after the fix reads it like a new one.
-                registry.publish_archive(root, prepared.staged)
-                log.error(
-                    "Erreur interne du traitement sur %s : l'exécution s'arrête, le fichier "
-                    "n'est pas enregistré et sera lu à la prochaine exécution.",
-                    f.rel,
-                )
-                raise
-            except BaseException:  # killed or interrupted: the next run prepares it again
-                registry.discard_archive(prepared.staged)
-                raise
-            done(rows)
+    decide = partial(_decide, parse=parse, context_for=context_for, max_bytes=max_bytes)
+    batch = RecordBatch(con, root, in_force)
+    with few_checkpoints(con):  # few commits, and not one checkpoint per commit
+        try:
+            for f, prepared in prepared_in_order(root, jobs(), max_bytes, parse, len(todo)):
+                if prepared.staged is None:
+                    log.warning("%s modifié pendant sa lecture : relu au prochain passage.", f.rel)
+                    summary.skipped += 1
+                    done(0)
+                    continue
+                if batch.must_write_before(f.slot):
+                    batch.write()
+                try:
+                    pending = _pending_file(
+                        root, f, prepared, run_id, previous_of[f.rel], in_force, batch, decide
+                    )
+                except Exception:
+                    # A fault of the pipeline, not of the partner: fail the run. The files
+                    # before it are recorded; this one is archived but not recorded, so the
+                    # run after the fix reads it like a new one.
+                    batch.write()
+                    registry.publish_archive(root, prepared.staged)
+                    log.error(
+                        "Erreur interne du traitement sur %s : l'exécution s'arrête, le fichier "
+                        "n'est pas enregistré et sera lu à la prochaine exécution.",
+                        f.rel,
+                    )
+                    raise
+                except BaseException:  # killed or interrupted: the next run prepares it again
+                    registry.discard_archive(prepared.staged)
+                    raise
+                batch.add(pending, f.slot)
+                _count(summary, pending)
+                done(pending.parsed.rows_read if pending.parsed else 0)
+            batch.write()
+        except BaseException:
+            batch.discard()  # a batch not written: its files are read again next run
+            raise
     return summary
+
+
+def _count(summary: IngestSummary, pending: PendingFile) -> None:
+    record = pending.record
+    summary.file_ids.append(record["file_id"])
+    if record["status"] == registry.STATUS_ACCEPTED:
+        summary.accepted += 1
+        summary.rows_accepted += record["rows_accepted"]
+        summary.rows_rejected += record["rows_rejected"]
+    elif record["status"] == registry.STATUS_IDENTICAL:
+        summary.identical += 1
+    else:
+        summary.refused += 1
 
 
 def _cause_may_have_changed(last: registry.KnownFile, f: IncomingFile) -> bool:
@@ -173,7 +195,7 @@ def _cause_may_have_changed(last: registry.KnownFile, f: IncomingFile) -> bool:
 
 
 def _decide(
-    con: duckdb.DuckDBPyConnection,
+    in_force: registry.KnownFile | None,
     f: IncomingFile,
     source: Path,
     prepared: Prepared,
@@ -182,9 +204,8 @@ def _decide(
     context_for: Callable[[IncomingFile], PartnerContext],
     max_bytes: int,
 ) -> tuple[str, ParsedReport | None, str | None, str | None]:
-    """(status, parsed report or None, refusal message, refusal rule)."""
-    slot = f.slot
-    in_force = registry.in_force_for_slot(con, slot) if slot else None
+    """(status, parsed report or None, refusal message, refusal rule); `in_force`: the
+    version in force of the file's slot."""
     same_as_in_force = in_force is not None and in_force.sha256 == f.sha256
     if same_as_in_force and (previous is None or in_force.file_id != previous.file_id):
         return registry.STATUS_IDENTICAL, None, None, None
@@ -219,92 +240,62 @@ def prepare_parse(
     return Prepared(prepared.staged, parsed)
 
 
-def _ingest_one(
-    con: duckdb.DuckDBPyConnection,
+def _pending_file(
     root: Path,
     f: IncomingFile,
     prepared: Prepared,
     run_id: str,
     previous: registry.KnownFile | None,
-    parse: ParseFn,
-    context_for: Callable[[IncomingFile], PartnerContext],
-    max_bytes: int,
-    summary: IngestSummary,
-) -> int:
-    """Decide and record one file in one transaction; the rows it read."""
+    in_force: InForce,
+    batch: RecordBatch,
+    decide: Callable[..., tuple[str, ParsedReport | None, str | None, str | None]],
+) -> PendingFile:
+    """Decide one file and make its record; `batch` gives its arrival number."""
     staged = prepared.staged
     # Parse the archived bytes: exactly what was hashed and kept, even if incoming/ changes.
     source = staged.readable_copy(root) or f.path
-    status, parsed, message, rule = _decide(
-        con, f, source, prepared, previous, parse, context_for, max_bytes
-    )
-    registry.publish_archive(root, staged)
-    archive_rel = staged.rel
+    status, parsed, message, rule = decide(in_force.get(f.slot), f, source, prepared, previous)
     accepted = status == registry.STATUS_ACCEPTED
-    counts = _counts(parsed) if parsed is not None else {}
-    con.begin()
-    try:
-        if previous is not None:  # reprocess: same identity, rows replaced
-            # the reception date is the one recorded first (data contract section 6)
-            received_at, date_reception = registry.fetch_one(
-                con,
-                "SELECT received_at, date_reception FROM ingest.files WHERE file_id = ?",
-                [previous.file_id],
-            )
-            registry.delete_file_rows(con, previous.file_id)
-            arrival_seq, file_id = previous.arrival_seq, previous.file_id
-        else:
-            received_at = registry.now_local()
-            date_reception = f.date_reception
-            arrival_seq = registry.next_arrival_seq(con)
-            file_id = registry.make_file_id(arrival_seq, f.sha256)
-        if parsed is not None:
-            if accepted:
-                _insert_frame(con, f"raw.{f.kind}", parsed.accepted, file_id)
-            _insert_frame(con, "ingest.rejections", parsed.rejections, file_id, ISSUE_COLUMNS)
-            _insert_frame(con, "ingest.warnings", parsed.warnings, file_id, ISSUE_COLUMNS)
-        registry.insert_file_record(
-            con,
-            {
-                "file_id": file_id,
-                "sha256": f.sha256,
-                "source_path": f.rel,
-                "archive_path": archive_rel,
-                "code_partenaire": f.code_partenaire,
-                "periode": f.periode,
-                "periode_rang": f.periode_rang,
-                "kind": f.kind,
-                "size_bytes": f.size,
-                "mtime": f.mtime,
-                "received_at": received_at,
-                "date_reception": date_reception,
-                "arrival_seq": arrival_seq,
-                "run_id": run_id,
-                "status": status,
-                "in_force": False,
-                "encoding": parsed.encoding if parsed else None,
-                "header_row": parsed.header_row if parsed else None,
-                "message": message,
-                "refusal_rule": rule,
-                **(counts if accepted else {}),
-            },
+    if previous is not None:  # reprocess: same identity, rows replaced
+        # the reception date is the one recorded first (data contract section 6)
+        received_at, date_reception = registry.fetch_one(
+            batch.connection,
+            "SELECT received_at, date_reception FROM ingest.files WHERE file_id = ?",
+            [previous.file_id],
         )
-        if f.slot:
-            registry.refresh_in_force(con, f.slot)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    summary.file_ids.append(file_id)
-    if accepted:
-        summary.accepted += 1
-        summary.rows_accepted += counts["rows_accepted"]
-        summary.rows_rejected += counts["rows_rejected"]
-    elif status == registry.STATUS_IDENTICAL:
-        summary.identical += 1
+        arrival_seq, file_id = previous.arrival_seq, previous.file_id
     else:
-        summary.refused += 1
-    return counts.get("rows_read", 0)
+        received_at, date_reception = registry.now_local(), f.date_reception
+        arrival_seq = batch.arrival_seq()
+        file_id = registry.make_file_id(arrival_seq, f.sha256)
+    record = {
+        "file_id": file_id,
+        "sha256": f.sha256,
+        "source_path": f.rel,
+        "archive_path": staged.rel,
+        "code_partenaire": f.code_partenaire,
+        "periode": f.periode,
+        "periode_rang": f.periode_rang,
+        "kind": f.kind,
+        "size_bytes": f.size,
+        "mtime": f.mtime,
+        "received_at": received_at,
+        "date_reception": date_reception,
+        "arrival_seq": arrival_seq,
+        "run_id": run_id,
+        "status": status,
+        "in_force": False,
+        "encoding": parsed.encoding if parsed else None,
+        "header_row": parsed.header_row if parsed else None,
+        "message": message,
+        "refusal_rule": rule,
+        # a refused file's counts stay 0: none of its rows is used
+        **(_counts(parsed) if accepted else dict.fromkeys(COUNT_COLUMNS, 0)),
+    }
+    return PendingFile(record, parsed, staged, previous.file_id if previous else None)
+
+
+COUNT_COLUMNS = ("rows_read", "rows_accepted", "rows_rejected", "rows_ignored", "rows_warned")
 
 
 def _counts(parsed: ParsedReport) -> dict[str, int]:
@@ -320,22 +311,3 @@ def _counts(parsed: ParsedReport) -> dict[str, int]:
         "rows_ignored": parsed.rows_ignored,
         "rows_warned": distinct_rows(parsed.warnings),
     }
-
-
-def _insert_frame(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    frame: pl.DataFrame,
-    file_id: str,
-    columns: tuple[str, ...] | None = None,
-) -> None:
-    """Bulk insert through Arrow, matching columns by name."""
-    if frame is None or frame.height == 0:
-        return
-    if columns is not None:
-        frame = frame.select(columns)
-    frame = frame.with_columns(pl.lit(file_id).alias("file_id"))
-    view = "_ingest_frame"
-    con.register(view, frame.to_arrow())  # replaces a view left by an earlier failed insert
-    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
-    con.unregister(view)  # not in a finally: an aborted transaction refuses it

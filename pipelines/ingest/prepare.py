@@ -4,7 +4,7 @@ Reading and validating a file is pure work on its bytes: worker processes copy e
 to the archive under a hidden temp name (hashed as written) and parse that copy, while
 the run's own process records the files one by one, in arrival order, in the warehouse
 (one writer, DuckDB's rule). A file is read once from incoming/ (the copy) and parsed
-once; the writer gives the copy its final name just before recording the file, so a kill
+once; the writer gives the copies their final names just before recording them, so a kill
 never leaves an archived file that was not recorded.
 
 A worker takes a few consecutive small files at a time (a chunk) and makes the pandera

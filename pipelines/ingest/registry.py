@@ -136,19 +136,9 @@ class KnownFile:
     refusal_rule: str | None = None
 
 
-def last_record_for_path(con: duckdb.DuckDBPyConnection, rel: str) -> KnownFile | None:
-    """The latest record for a source path: if its sha256 is unchanged, the file was seen."""
-    row = fetch_one(
-        con,
-        "SELECT file_id, sha256, arrival_seq, status, refusal_rule FROM ingest.files "
-        "WHERE source_path = ? ORDER BY arrival_seq DESC LIMIT 1",
-        [rel],
-    )
-    return KnownFile(*row) if row else None
-
-
 def last_records_by_path(con: duckdb.DuckDBPyConnection) -> dict[str, KnownFile]:
-    """last_record_for_path for every known path, in one query."""
+    """The latest record of every known source path: if its sha256 is unchanged, the file
+    was seen."""
     rows = con.execute(
         "SELECT source_path, file_id, sha256, arrival_seq, status, refusal_rule FROM ingest.files "
         "QUALIFY row_number() OVER (PARTITION BY source_path ORDER BY arrival_seq DESC) = 1"
@@ -156,35 +146,8 @@ def last_records_by_path(con: duckdb.DuckDBPyConnection) -> dict[str, KnownFile]
     return {row[0]: KnownFile(*row[1:]) for row in rows}
 
 
-def in_force_sha_by_slot(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, str], str]:
-    rows = con.execute(
-        "SELECT code_partenaire, periode, kind, sha256 FROM ingest.files WHERE in_force"
-    ).fetchall()
-    return {(p, per, k): sha for p, per, k, sha in rows}
-
-
-def in_force_for_slot(
-    con: duckdb.DuckDBPyConnection, slot: tuple[str, str, str]
-) -> KnownFile | None:
-    row = fetch_one(
-        con,
-        "SELECT file_id, sha256, arrival_seq, status FROM ingest.files "
-        "WHERE in_force AND code_partenaire = ? AND periode = ? AND kind = ?",
-        list(slot),
-    )
-    return KnownFile(*row) if row else None
-
-
 def next_arrival_seq(con: duckdb.DuckDBPyConnection) -> int:
     return fetch_one(con, "SELECT coalesce(max(arrival_seq), 0) + 1 FROM ingest.files")[0]
-
-
-def insert_file_record(con: duckdb.DuckDBPyConnection, record: dict) -> None:
-    cols = list(record)
-    con.execute(
-        f"INSERT INTO ingest.files ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-        [record[c] for c in cols],
-    )
 
 
 def delete_file_rows(con: duckdb.DuckDBPyConnection, file_id: str) -> None:
@@ -198,21 +161,6 @@ def delete_file_rows(con: duckdb.DuckDBPyConnection, file_id: str) -> None:
         "ingest.files",
     ):
         con.execute(f"DELETE FROM {table} WHERE file_id = ?", [file_id])
-
-
-def refresh_in_force(con: duckdb.DuckDBPyConnection, slot: tuple[str, str, str]) -> None:
-    """In force = the slot's accepted file that arrived last."""
-    con.execute(
-        """
-        UPDATE ingest.files SET in_force = (file_id = (
-            SELECT file_id FROM ingest.files
-            WHERE status = 'accepte' AND code_partenaire = $1 AND periode = $2 AND kind = $3
-            ORDER BY arrival_seq DESC LIMIT 1
-        )) IS TRUE
-        WHERE code_partenaire = $1 AND periode = $2 AND kind = $3
-        """,
-        list(slot),
-    )
 
 
 def now_local() -> datetime:

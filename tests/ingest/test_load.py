@@ -1,5 +1,5 @@
 """ingest_files on real files and a real DuckDB file: archive, versions in force, idempotence,
-one transaction per file."""
+a few files per transaction (pipelines/ingest/batch.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import duckdb
 import pytest
 from ingest_kit import PARTICIPANTS_HEADER, drop, in_force, make_warehouse, participant, rows, run
 
+from pipelines.ingest import batch
 from pipelines.ingest.load import ingest_files, partner_context, reference_scope
 from pipelines.ingest.parse import parse_report
 from pipelines.ingest.scan import scan_incoming
@@ -476,7 +477,7 @@ def test_a_file_still_being_written_is_left_for_the_next_run(wh, write_csv):
 
 
 def test_the_files_stage_defers_checkpoints_and_gives_the_setting_back(wh, write_csv):
-    """One commit per file, without one checkpoint per file (pipelines/warehouse.py,
+    """Commits of a few files, without one checkpoint per commit (pipelines/warehouse.py,
     few_checkpoints); the connection's setting is DuckDB's own again afterwards."""
     root, con = wh
     default = rows(con, "SELECT current_setting('checkpoint_threshold')")
@@ -492,3 +493,71 @@ def test_the_files_stage_defers_checkpoints_and_gives_the_setting_back(wh, write
     assert summary.accepted == 1
     assert seen == ["953.6 MiB"]  # 1GB (10^9 bytes) as DuckDB prints it
     assert rows(con, "SELECT current_setting('checkpoint_threshold')") == default
+
+
+def test_batches_of_two_files_number_and_replace_like_one_batch(wh, write_csv, monkeypatch):
+    """Five files, batches of two: arrival numbers follow each other across the batches, and
+    the slot received three times keeps its last version in force."""
+    root, con = wh
+    monkeypatch.setattr(batch, "MAX_FILES", 2)
+    for i, (path, person) in enumerate(
+        [
+            ("ASSO1/2025/participants_v1.csv", "P1"),
+            ("ASSO1/2025-S1/participants.csv", "S1"),
+            ("ASSO1/2025/participants_v2.csv", "P2"),
+            ("ASSO1/2025-S2/participants.csv", "S2"),
+            ("ASSO1/2025/participants_v3.csv", "P3"),
+        ]
+    ):
+        drop(write_csv, root, path, H, [participant(person, "A1", "10/03/2025")], T0 + i)
+
+    summary = run(con, root, "r1")
+
+    assert (summary.accepted, summary.refused) == (5, 0)
+    assert rows(con, "SELECT arrival_seq FROM ingest.files ORDER BY arrival_seq") == [
+        (1,),
+        (2,),
+        (3,),
+        (4,),
+        (5,),
+    ]
+    assert in_force(con) == [
+        ("ASSO1/2025-S1/participants.csv",),
+        ("ASSO1/2025-S2/participants.csv",),
+        ("ASSO1/2025/participants_v3.csv",),
+    ]
+    assert count(con, "raw.participants") == 5  # every version kept
+    assert rows(con, "SELECT id_participant FROM staging.participants ORDER BY 1") == [
+        ("P3",),
+        ("S1",),
+        ("S2",),
+    ]
+
+
+def test_an_insert_that_fails_drops_its_whole_batch_and_the_next_run_takes_it(wh, write_csv):
+    """Three files in one batch, the second one's rows break a NOT NULL of raw.participants:
+    none of the three is recorded (a batch commits or drops its files together), and the run
+    after the fix records all three."""
+    root, con = wh
+    for i, person in enumerate(["P1", "P2", "P3"]):
+        periode = ["2025-S1", "2025-S2", "2025"][i]
+        path = f"ASSO1/{periode}/participants.csv"
+        drop(write_csv, root, path, H, [participant(person, "A1", "10/03/2025")], T0 + i)
+
+    def parse_then_break(path, kind, ctx, max_bytes):
+        report = parse_report(path, kind, ctx, max_bytes)
+        if path.read_text(encoding="utf-8").count("P2"):
+            report.accepted = report.accepted.with_columns(id_participant=None)
+        return report
+
+    with pytest.raises(duckdb.ConstraintException):
+        run(con, root, "r1", parse=parse_then_break)
+    assert [count(con, t) for t in ("ingest.files", "raw.participants")] == [0, 0]
+
+    summary = run(con, root, "r2")
+    assert (summary.accepted, summary.skipped) == (3, 0)
+    assert rows(con, "SELECT id_participant FROM staging.participants ORDER BY 1") == [
+        ("P1",),
+        ("P2",),
+        ("P3",),
+    ]

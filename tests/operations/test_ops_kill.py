@@ -60,11 +60,12 @@ def test_runs_killed_while_loading_and_while_publishing_recover(
     received = sum(1 for p in incoming.rglob("*") if p.is_file())
     site = root / "publish" / "tableaux-de-bord"
 
-    # 1. Killed while loading: 10 files archived, so at least 9 committed, not all.
+    # 1. Killed while loading: 10 files archived, not all recorded (files are committed by
+    # batches, pipelines/ingest/batch.py: the demo's fit in one, killed before its commit).
     log = tmp_path / "run1.log"
     kill_when(start_cli(root, home, log), lambda: archived_files(root) >= 10, log)
     loaded = query(root, "SELECT count(*) FROM ingest.files")[0][0]
-    assert 9 <= loaded < received, loaded
+    assert loaded < received, loaded
     assert not site.exists()
 
     # 2. The next run takes up where it stopped: every file once, the site published.
