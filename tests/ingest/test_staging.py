@@ -287,3 +287,30 @@ def test_staging_is_rebuilt_only_when_its_inputs_change(wh, write_csv):
     con.execute("UPDATE ref.actions SET date_debut = DATE '2025-06-01' WHERE code_action = 'A1'")
     counts = build_staging(con)  # the actions' dates feed the cross-file warnings
     assert counts["rebuilt"] == 1 and counts["cross_file_warnings"] == 1  # P001 entered before
+
+
+def test_sessions_latest_report_wins_per_key_over_three_reports(wh, write_csv):
+    """Sessions are ranked only where an action and a date appear in two files in force
+    (sql/04_staging_seances.sql): the latest report wins per key, the other keys of a shared
+    date keep their only report, and a date of a single file is kept as it is."""
+    root, con = wh
+    s1 = [["P1", "A2", "10/03/2025", "P"], ["P2", "A2", "10/03/2025", "A"]]
+    s2 = [["P1", "A2", "15/09/2025", "P"], ["P3", "A2", "16/09/2025", "P"]]
+    annual = [["P1", "A2", "10/03/2025", "E"], ["P1", "A2", "15/09/2025", "A"]]
+    drop(write_csv, root, "ASSO1/2025-S1/seances.csv", SEANCES_HEADER, s1, T0)
+    drop(write_csv, root, "ASSO1/2025-S2/seances.csv", SEANCES_HEADER, s2, T0 + 10)
+    # the annual report arrives first of all, yet 2025 ranks after both semesters
+    drop(write_csv, root, "ASSO1/2025/seances.csv", SEANCES_HEADER, annual, T0 - 10)
+    run(con, root, "r1")
+
+    in_force = rows(
+        con,
+        "SELECT id_participant, strftime(date_seance, '%d/%m'), presence, periode "
+        "FROM staging.seances ORDER BY 1, 2",
+    )
+    assert in_force == [
+        ("P1", "10/03", "excuse", "2025"),
+        ("P1", "15/09", "absent", "2025"),
+        ("P2", "10/03", "absent", "2025-S1"),
+        ("P3", "16/09", "present", "2025-S2"),
+    ]
