@@ -24,13 +24,13 @@ from pipelines.publish.funders import FOLDER, export_funder_extracts
 DEFAULT = Path("/tmp/bench_pipeline/many_1250000/warehouse/warehouse.duckdb")
 
 
-def jobs(con, out: Path) -> list[xlsx_jobs.XlsxJob]:
+def jobs(con, out: Path) -> list[xlsx_jobs.FileJob]:
     table = tables.export_frame(con)
     readme = tables.readme_rows(table, "contrat", tables._seuil(con))
     main = (table, tables.definitions_frame(), readme)
-    found = [xlsx_jobs.XlsxJob(out / "indicateurs.xlsx", tables.write_xlsx, main, table.height)]
-    export_funder_extracts(con, out / FOLDER, found)  # CSV written, workbooks appended
-    return found
+    found = [xlsx_jobs.FileJob(out / "indicateurs.xlsx", tables.write_xlsx, main, table.height)]
+    export_funder_extracts(con, out / FOLDER, found)  # its files appended
+    return [job for job in found if job.path.suffix == ".xlsx"]
 
 
 def main() -> None:

@@ -19,15 +19,13 @@ from indicators.registry import MODALITE_LIBELLES, VENTILATION_LIBELLES
 from pipelines.publish.secret import RULES_FR
 from pipelines.publish.tables import (
     SECRET_COLUMNS,
-    CsvWrite,
     _clean_text,
+    csv_job,
     definitions_frame,
     export_frame,
-    write_csv_files,
-    write_french_csv,
 )
 from pipelines.publish.workbook import Sheet, write_workbook
-from pipelines.publish.xlsx_jobs import XlsxJob, write_all
+from pipelines.publish.xlsx_jobs import FileJob, write_all
 
 FOLDER = "financeurs"
 
@@ -74,52 +72,38 @@ def modalites_frame() -> pl.DataFrame:
 def export_funder_extracts(
     con,
     out_dir: Path,
-    xlsx_jobs: list[XlsxJob] | None = None,
+    jobs: list[FileJob] | None = None,
     published: pl.DataFrame | None = None,
-    csv_writes: list[CsvWrite] | None = None,
 ) -> dict[str, Path]:
     """Write <financeur>-financements.csv, <financeur>-indicateurs.csv and <financeur>.xlsx
     for every funder with funding lines, plus definitions.csv and modalites.csv. With
-    `xlsx_jobs`, the workbooks are added to it for the caller to write (xlsx_jobs.py), and
-    with `csv_writes` the CSV files too (the caller starts the workbooks first).
-    `published`: export_frame(con), when the caller has it already."""
-    own_jobs, own_writes = xlsx_jobs is None, csv_writes is None
-    xlsx_jobs = [] if xlsx_jobs is None else xlsx_jobs
-    csv_writes = [] if csv_writes is None else csv_writes
+    `jobs`, the files are added to it for the caller to write (xlsx_jobs.py), else written
+    here. `published`: export_frame(con), when the caller has it already."""
+    own_jobs = jobs is None
+    jobs = [] if jobs is None else jobs
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     lines = _clean_text(con.sql(FUNDING_LINES_SQL).pl())
     published = export_frame(con) if published is None else published
     definitions = definitions_frame()
     modalites = modalites_frame()
-    writes = [
-        (out_dir / "definitions.csv", lambda p: write_french_csv(definitions, p)),
-        (out_dir / "modalites.csv", lambda p: write_french_csv(modalites, p)),
+    files = [
+        csv_job(out_dir / "definitions.csv", definitions),
+        csv_job(out_dir / "modalites.csv", modalites),
     ]
-    workbooks = {}
     for financeur in lines["financeur"].unique().sort().to_list():
         own = lines.filter(pl.col("financeur") == financeur)
         table = funder_indicators(published, own["code_action"].unique().to_list())
         name = _safe_name(financeur)
-        writes.append(
-            (out_dir / f"{name}-financements.csv", lambda p, d=own: write_french_csv(d, p))
-        )
-        writes.append(
-            (
-                out_dir / f"{name}-indicateurs.csv",
-                lambda p, t=table: write_french_csv(t, p, secret_columns=SECRET_COLUMNS),
-            )
-        )
-        path = out_dir / f"{name}.xlsx"
+        files.append(csv_job(out_dir / f"{name}-financements.csv", own))
+        files.append(csv_job(out_dir / f"{name}-indicateurs.csv", table, secret=True))
         args = (financeur, own, table, definitions, modalites)
-        xlsx_jobs.append(XlsxJob(path, _write_xlsx, args, own.height + table.height))
-        workbooks[path.name] = path
-    csv_writes.extend(writes)
-    if own_writes:
-        write_csv_files(writes)
+        rows = own.height + table.height
+        files.append(FileJob(out_dir / f"{name}.xlsx", _write_xlsx, args, rows))
+    jobs.extend(files)
     if own_jobs:
-        write_all(xlsx_jobs)
-    return {**{path.name: path for path, _ in writes}, **workbooks}
+        write_all(jobs)
+    return {job.path.name: job.path for job in files}
 
 
 def funder_indicators(published: pl.DataFrame, actions: list[str]) -> pl.DataFrame:

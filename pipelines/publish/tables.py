@@ -9,14 +9,12 @@ Every exported text cell goes through neutralise().
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 
 from indicators.registry import INDICATEURS, STATUTS
-from pipelines.fsutil import write_atomically
 from pipelines.publish.secret import (
     PEOPLE_COLUMN,
     RULES_FR,
@@ -24,7 +22,7 @@ from pipelines.publish.secret import (
     apply_confidentiality,
 )
 from pipelines.publish.workbook import SECRET_MARK, Sheet, write_workbook
-from pipelines.publish.xlsx_jobs import Pending, XlsxJob, start_all
+from pipelines.publish.xlsx_jobs import FileJob, Pending, start_all
 from pipelines.safe_text import neutralise, neutralise_frame
 from pipelines.settings import DEFAULT_SEUIL_SECRET
 
@@ -277,12 +275,17 @@ def _sql_type(dtype: pl.DataType) -> str:
 # ------------------------------------------------------------------ downloads
 
 
-CsvWrite = tuple[Path, Callable[[Path], None]]  # a file and what writes it
+def csv_job(path: Path, frame: pl.DataFrame, secret: bool = False) -> FileJob:
+    """write_french_csv of `frame` (with the secret columns marked) as a FileJob."""
+    return FileJob(path, write_secret_csv if secret else write_french_csv, (frame,), frame.height)
 
 
-def write_csv_files(writes: list[CsvWrite]) -> None:
-    for path, write in writes:
-        write_atomically(path, write)
+def write_secret_csv(df: pl.DataFrame, path: Path) -> None:
+    write_french_csv(df, path, SECRET_COLUMNS)
+
+
+def write_parquet(df: pl.DataFrame, path: Path) -> None:
+    df.write_parquet(path)
 
 
 def export_tables(con, out_dir: Path, deferred: list[Pending] | None = None) -> dict[str, Path]:
@@ -302,30 +305,24 @@ def export_tables(con, out_dir: Path, deferred: list[Pending] | None = None) -> 
     # (v2) one extract per funder, and the French labels of every breakdown
     from pipelines.publish.funders import FOLDER, export_funder_extracts, modalites_frame
 
-    writes: list[CsvWrite] = [
-        (out_dir / "indicateurs.csv", lambda p: write_french_csv(table, p, SECRET_COLUMNS)),
-        (out_dir / "indicateurs.parquet", lambda p: table.write_parquet(p)),
-        (out_dir / "definitions.csv", lambda p: write_french_csv(definitions, p)),
-        (out_dir / "modalites.csv", lambda p: write_french_csv(modalites_frame(), p)),
-    ]
-    written = {path.name: path for path, _ in writes}
     xlsx = out_dir / "indicateurs.xlsx"
-    jobs = [XlsxJob(xlsx, write_xlsx, (table, definitions, readme), table.height)]
-    written["indicateurs.xlsx"] = xlsx
-    funders = export_funder_extracts(con, out_dir / FOLDER, jobs, table, writes)
+    jobs = [
+        FileJob(xlsx, write_xlsx, (table, definitions, readme), table.height),
+        csv_job(out_dir / "indicateurs.csv", table, secret=True),
+        FileJob(out_dir / "indicateurs.parquet", write_parquet, (table,), table.height),
+        csv_job(out_dir / "definitions.csv", definitions),
+        csv_job(out_dir / "modalites.csv", modalites_frame()),
+    ]
+    written = {job.path.name: job.path for job in jobs}
+    funders = export_funder_extracts(con, out_dir / FOLDER, jobs, table)
     written.update({f"{FOLDER}/{name}": path for name, path in funders.items()})
-    # the workbooks first, all together (pipelines/publish/xlsx_jobs.py): they are the long
-    # part, written on worker processes while the CSV files are written here
+    # every file together (pipelines/publish/xlsx_jobs.py): at a big city's size on worker
+    # processes, while the publication builds its other outputs
     pending = start_all(jobs)
     if deferred is not None:
         deferred.append(pending)
-    try:
-        write_csv_files(writes)
-        if deferred is None:
-            pending.wait()
-    except BaseException:
-        pending.cancel()
-        raise
+    else:
+        pending.wait()
     return written
 
 

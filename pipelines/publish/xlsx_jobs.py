@@ -1,4 +1,5 @@
-"""Big XLSX files written on both cores, while the publication goes on.
+"""Big XLSX files, and the CSV and Parquet files beside them, written on both cores while
+the publication goes on.
 
 At a big city's size (128 k indicator rows, 12 funder extracts of up to 66 k rows) the
 workbooks still take about 6 CPU-s (pipelines/publish/workbook.py). They are
@@ -24,8 +25,9 @@ PARALLEL_FROM_ROWS = 100_000  # total rows of the workbooks of one publication
 
 
 @dataclass(frozen=True)
-class XlsxJob:
-    """`write(*args, path)` writes the workbook; `rows` sizes the work. `write` must be a
+class FileJob:
+    """`write(*args, path)` writes the file (a workbook, a CSV file...); `rows` sizes the
+    work. `write` must be a
     module-level function and `args` picklable (polars frames are)."""
 
     path: Path
@@ -34,7 +36,7 @@ class XlsxJob:
     rows: int
 
 
-def _run(job: XlsxJob) -> Path:
+def _run(job: FileJob) -> Path:
     return write_atomically(job.path, lambda tmp: job.write(*job.args, tmp))
 
 
@@ -60,7 +62,7 @@ class Pending:
             self.pool, self.futures = None, []
 
 
-def start_all(jobs: list[XlsxJob], workers: int | None = None) -> Pending:
+def start_all(jobs: list[FileJob], workers: int | None = None) -> Pending:
     """Start writing every workbook: on worker processes when they are big enough to be
     worth it (then in the background), else here and now."""
     workers = workers or min(len(jobs), os.cpu_count() or 1)
@@ -72,7 +74,7 @@ def start_all(jobs: list[XlsxJob], workers: int | None = None) -> Pending:
     return Pending(pool=pool, futures=[pool.submit(_run, job) for job in ordered])
 
 
-def write_all(jobs: list[XlsxJob], workers: int | None = None) -> list[Path]:
+def write_all(jobs: list[FileJob], workers: int | None = None) -> list[Path]:
     """Write every workbook, and return once they are all written."""
     return start_all(jobs, workers).wait()
 

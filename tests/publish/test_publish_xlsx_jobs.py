@@ -1,6 +1,7 @@
-"""The workbooks of a big publication are written by worker processes (spawn), in the
-background when the caller defers them (pipelines/publish/xlsx_jobs.py): the same files as
-written in place, a worker's error reaches the caller, a failed publication stops them."""
+"""The workbooks of a big publication, and the CSV and Parquet files beside them, are written
+by worker processes (spawn), in the background when the caller defers them
+(pipelines/publish/xlsx_jobs.py): the same files as written in place, a worker's error
+reaches the caller, a failed publication stops them."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from test_publish_tables import fill_warehouse
 
 from pipelines.publish import xlsx_jobs
 from pipelines.publish.tables import export_tables, write_published_table
-from pipelines.publish.xlsx_jobs import XlsxJob, start_all, write_all
+from pipelines.publish.xlsx_jobs import FileJob, start_all, write_all
 
 
 def sheet_values(path) -> dict[str, list[tuple]]:
@@ -35,12 +36,15 @@ def test_deferred_workbooks_equal_those_written_in_place(tmp_path, big_enough):
     files = export_tables(con, tmp_path / "b", deferred)
 
     assert len(deferred) == 1
-    assert sorted(p.name for p in deferred[0].wait()) == sorted(
-        p.name for name, p in files.items() if name.endswith(".xlsx")
-    )
+    assert sorted(deferred[0].wait()) == sorted(files.values())  # every download
+    assert files.keys() == in_place.keys()
     for name, path in in_place.items():
         if name.endswith(".xlsx"):  # indicateurs.xlsx and one workbook per funder
             assert sheet_values(files[name]) == sheet_values(path), name
+        elif name.endswith(".csv"):
+            assert files[name].read_bytes() == path.read_bytes(), name
+        else:
+            assert pl.read_parquet(files[name]).equals(pl.read_parquet(path)), name
     con.close()
 
 
@@ -53,8 +57,8 @@ def write_or_fail(rows: list[int], path) -> None:
 
 def test_a_workers_error_reaches_the_caller_and_leaves_no_file(tmp_path, big_enough):
     jobs = [
-        XlsxJob(tmp_path / "ok.xlsx", write_or_fail, ([1, 2, 3],), 3),
-        XlsxJob(tmp_path / "ko.xlsx", write_or_fail, ([1, -2],), 2),
+        FileJob(tmp_path / "ok.xlsx", write_or_fail, ([1, 2, 3],), 3),
+        FileJob(tmp_path / "ko.xlsx", write_or_fail, ([1, -2],), 2),
     ]
     pending = start_all(jobs, workers=2)
     with pytest.raises(ValueError, match="valeur négative"):
@@ -64,7 +68,7 @@ def test_a_workers_error_reaches_the_caller_and_leaves_no_file(tmp_path, big_eno
 
 
 def test_small_jobs_are_written_in_place_at_once(tmp_path):
-    jobs = [XlsxJob(tmp_path / "petit.xlsx", write_or_fail, ([4, 5],), 2)]
+    jobs = [FileJob(tmp_path / "petit.xlsx", write_or_fail, ([4, 5],), 2)]
     pending = start_all(jobs, workers=2)
     assert pending.pool is None and (tmp_path / "petit.xlsx").is_file()
     assert write_all(jobs) == [tmp_path / "petit.xlsx"]
