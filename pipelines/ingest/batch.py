@@ -20,9 +20,10 @@ from pipelines.ingest.model import ISSUE_COLUMNS, ParsedReport
 from pipelines.ingest.registry import KnownFile, StagedArchive
 
 # A batch is written once it holds this many rows or files: fewer, bigger INSERTs, with
-# the frames of one batch (a few tens of MB) as the only memory held.
+# the frames of one batch (a few tens of MB) as the only memory held, and a kill loses the
+# work of one batch at most (about 17 of a big city's session files reach MAX_ROWS).
 MAX_ROWS = 400_000
-MAX_FILES = 64
+MAX_FILES = 16
 
 Slot = tuple[str, str, str]
 RECORD_SCHEMA = {

@@ -25,6 +25,7 @@ from ops_kit import (
 )
 
 from pipelines import cli
+from pipelines.ingest import batch
 from pipelines.publish.generation import GENERATIONS, current_generation
 
 LATE_FILE = "MEFAC/2026-S1/participants_2026-S1.csv"  # arrives between the two kills
@@ -60,12 +61,12 @@ def test_runs_killed_while_loading_and_while_publishing_recover(
     received = sum(1 for p in incoming.rglob("*") if p.is_file())
     site = root / "publish" / "tableaux-de-bord"
 
-    # 1. Killed while loading: 10 files archived, not all recorded (files are committed by
-    # batches, pipelines/ingest/batch.py: the demo's fit in one, killed before its commit).
+    # 1. Killed while loading, 30 files archived: the batches before the one being archived
+    # (MAX_FILES files at most, pipelines/ingest/batch.py) are committed; not all files are.
     log = tmp_path / "run1.log"
-    kill_when(start_cli(root, home, log), lambda: archived_files(root) >= 10, log)
+    kill_when(start_cli(root, home, log), lambda: archived_files(root) >= 30, log)
     loaded = query(root, "SELECT count(*) FROM ingest.files")[0][0]
-    assert loaded < received, loaded
+    assert 30 - batch.MAX_FILES <= loaded < received, loaded
     assert not site.exists()
 
     # 2. The next run takes up where it stopped: every file once, the site published.
