@@ -11,6 +11,7 @@ its files is recorded, and the next run reads them again like new ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -94,7 +95,7 @@ class PendingFile:
 class RecordBatch:
     """Decided files waiting for their common transaction (`write`)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, root, in_force: InForce):
+    def __init__(self, con: duckdb.DuckDBPyConnection, root: Path, in_force: InForce):
         self._con = con
         self._root = root
         self._in_force = in_force
