@@ -91,6 +91,10 @@ class PendingFile:
     staged: StagedArchive
     replaces: str | None  # file_id of the record a reprocessed file replaces in place
 
+    @property
+    def accepted(self) -> bool:
+        return self.record["status"] == registry.STATUS_ACCEPTED
+
 
 class RecordBatch:
     """Decided files waiting for their common transaction (`write`)."""
@@ -125,7 +129,7 @@ class RecordBatch:
         self._files.append(pending)
         if slot is not None:
             self._slots.add(slot)
-        if pending.record["status"] == registry.STATUS_ACCEPTED:
+        if pending.accepted:
             self._rows += pending.parsed.accepted.height
         if pending.parsed is not None:
             self._rows += pending.parsed.rejections.height + pending.parsed.warnings.height
@@ -171,7 +175,7 @@ class RecordBatch:
     def _insert_rows(self) -> None:
         accepted: dict[str, list[pl.DataFrame]] = {}
         for pending in self._files:
-            if pending.record["status"] == registry.STATUS_ACCEPTED:
+            if pending.accepted:
                 frame = _with_file_id(pending.parsed.accepted, pending.record["file_id"])
                 accepted.setdefault(pending.parsed.kind, []).append(frame)
         for kind, frames in accepted.items():

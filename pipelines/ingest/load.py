@@ -176,7 +176,7 @@ def ingest_files(
 def _count(summary: IngestSummary, pending: PendingFile) -> None:
     record = pending.record
     summary.file_ids.append(record["file_id"])
-    if record["status"] == registry.STATUS_ACCEPTED:
+    if pending.accepted:
         summary.accepted += 1
         summary.rows_accepted += record["rows_accepted"]
         summary.rows_rejected += record["rows_rejected"]
