@@ -8,7 +8,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import polars as pl
 
@@ -24,6 +25,7 @@ from pipelines.ingest.text import (
     remove_spaces_expr,
 )
 from pipelines.ingest.values import (
+    ParsedMemo,
     on_distinct,
     parse_amount,
     parse_bool,
@@ -44,6 +46,7 @@ class FieldRule:
     # parse the whole column at once (ids: a million distinct values) instead of the
     # distinct values (dates, codes: a few hundred)
     whole: Callable[[pl.Series], pl.Series] | None = None
+    memo: ParsedMemo = field(default_factory=ParsedMemo, compare=False)
 
 
 def _in_range(parser: Parser, low: int, high: int) -> Parser:
@@ -54,10 +57,12 @@ def _key(code: str) -> str:
     return "".join(code.split()).upper()
 
 
-def _parsers(ctx: PartnerContext, contract: Contract) -> dict[str, Callable[[Column], Parser]]:
+def _parsers(
+    all_actions: frozenset[str], qpv_codes: frozenset[str], contract: Contract
+) -> dict[str, Callable[[Column], Parser]]:
     """The parser of each value type of the contract (pipelines/contract/types.py)."""
-    actions = {_key(code): code for code in ctx.all_actions}
-    qpvs = {_key(code): code for code in ctx.qpv_codes}
+    actions = {_key(code): code for code in all_actions}
+    qpvs = {_key(code): code for code in qpv_codes}
     qpvs.update({_key(k): HORS_QPV for k in HORS_QPV_SPELLINGS})
     return {
         "identifiant": lambda c: remove_spaces_expr,
@@ -78,9 +83,17 @@ def field_rules(
     """Column -> how to read it, for the columns of `kind` (default: every kind).
 
     Code-list columns (type "codes", e.g. freins) are read once the rows are kept
-    (parse_code_lists).
+    (parse_code_lists). The rules depend on the reference's actions and QPVs only: one
+    set serves every file of a process, with the memos of their parsers (ParsedMemo).
     """
-    parsers = _parsers(ctx, contract)
+    return _field_rules(ctx.all_actions, ctx.qpv_codes, kind, contract)
+
+
+@lru_cache(maxsize=8)
+def _field_rules(
+    all_actions: frozenset[str], qpv_codes: frozenset[str], kind: str | None, contract: Contract
+) -> dict[str, FieldRule]:
+    parsers = _parsers(all_actions, qpv_codes, contract)
     kinds = [contract.kind(kind)] if kind else list(contract.kinds.values())
     rules: dict[str, FieldRule] = {}
     for column in (c for k in kinds for c in k.columns if c.type != "codes"):
@@ -115,7 +128,7 @@ def parse_fields(
         if rule.whole is not None:
             parsed.append(rule.whole(frame.get_column(name)).alias(name))
         else:
-            parsed.append(on_distinct(frame, name, rule.parser).alias(name))
+            parsed.append(on_distinct(frame, name, rule.parser, rule.memo).alias(name))
         raw = pl.col(f"raw_{name}")
         invalid = raw.is_not_null() & pl.col(name).is_null()
         text = message("{} : « {} » " + rule.explain + ".", pl.lit(header), raw)
