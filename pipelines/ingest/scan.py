@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -25,6 +26,9 @@ from pipelines.ingest.scan_cache import HashCache
 SUPPORTED_EXTENSIONS = (".csv", ".xlsx", ".xls", ".ods")
 DEFAULT_MAX_BYTES = MAX_BYTES
 CHUNK = 1024 * 1024
+# Files are hashed by this many threads (hashlib and reads release the GIL): the first run
+# of a big contract reads 1.3 GB before any file can be parsed.
+HASH_THREADS = 2
 
 _PERIODE_RE = re.compile(r"^(\d{4})(?:-S([12]))?$", re.IGNORECASE)
 
@@ -122,7 +126,7 @@ def scan_incoming(
     if not incoming.is_dir():
         return []
     base = incoming.resolve()
-    found: list[IncomingFile] = []
+    entries: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(incoming, followlinks=False):
         here = Path(dirpath)
         kept_dirs = []
@@ -131,22 +135,19 @@ def scan_incoming(
             if is_ignored_name(d):
                 continue
             if entry.is_symlink():  # os.walk lists it but does not enter it: report it
-                found.append(
-                    _inspect_or_refuse(
-                        entry, incoming, base, contract_years, partners, max_bytes, hashes
-                    )
-                )
+                entries.append(entry)
             else:
                 kept_dirs.append(d)
         dirnames[:] = kept_dirs
-        for name in sorted(filenames):
-            if is_ignored_name(name):
-                continue
-            found.append(
-                _inspect_or_refuse(
-                    here / name, incoming, base, contract_years, partners, max_bytes, hashes
-                )
-            )
+        entries += [here / name for name in sorted(filenames) if not is_ignored_name(name)]
+
+    def inspect(entry: Path) -> IncomingFile:
+        return _inspect_or_refuse(
+            entry, incoming, base, contract_years, partners, max_bytes, hashes
+        )
+
+    with ThreadPoolExecutor(HASH_THREADS) as pool:
+        found = list(pool.map(inspect, entries))
     return sorted(found, key=lambda f: f.rel)
 
 

@@ -8,6 +8,7 @@ Its sha256 is then taken from the table instead of reading the file again.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +27,7 @@ class HashCache:
         self.known = known or {}
         self.seen: dict[str, tuple] = {}
         self.read = 0  # files actually hashed
+        self._lock = threading.Lock()  # scan_incoming hashes on several threads
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection) -> HashCache:
@@ -39,7 +41,8 @@ class HashCache:
             sha = known[-1]
         else:
             sha = compute(path)
-            self.read += 1
+            with self._lock:
+                self.read += 1
         self.seen[rel] = (*key, sha)
         return sha
 
