@@ -205,6 +205,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frames: list[pl.DataFram
     if frame.height == 0:
         return
     view = "_ingest_frame"
-    con.register(view, frame.to_arrow())  # replaces a view left by an earlier failed insert
+    # newest: string views handed over as they are, not copied to large strings
+    arrow = frame.to_arrow(compat_level=pl.CompatLevel.newest())
+    con.register(view, arrow)  # replaces a view left by an earlier failed insert
     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
     con.unregister(view)  # not in a finally: an aborted transaction refuses it
