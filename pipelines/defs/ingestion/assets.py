@@ -2,6 +2,8 @@
 
 import datetime as dt
 import hashlib
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import dagster as dg
 import polars as pl
@@ -208,6 +210,7 @@ def _actions_rebuilt(built: int, partial: int | None) -> str:
 
 
 STAGING_CHECK_BATCH = 2_000_000
+STAGING_CHECK_THREADS = 2
 
 
 @dg.asset_check(
@@ -286,21 +289,34 @@ def _validate_staging(con, failures: dict[str, pl.DataFrame], actions: list[str]
 
     from pipelines.ingest.schemas import SCHEMAS
 
+    def failure_cases(kind: str, batch) -> pl.DataFrame | None:
+        try:
+            SCHEMAS[kind].validate(pl.from_arrow(batch).cast(columns_of(kind)), lazy=True)
+        except pa_errors.SchemaErrors as err:
+            return err.failure_cases
+        return None
+
+    def collect(kind: str, future: Future) -> None:
+        cases = future.result()
+        if cases is not None:
+            failures[kind] = pl.concat([failures.get(kind, cases.clear()), cases])
+
     rows_read = 0
-    for kind, model in SCHEMAS.items():
-        dtypes = columns_of(kind)
-        where = "" if actions is None else "WHERE code_action IN (SELECT unnest($actions))"
-        rows = con.sql(
-            f"SELECT {', '.join(dtypes)} FROM staging.{kind} {where}",
-            params=None if actions is None else {"actions": actions},
-        )
-        # In batches: 20 M sessions never sit in memory at once.
-        for batch in rows.to_arrow_reader(STAGING_CHECK_BATCH):
-            rows_read += batch.num_rows
-            try:
-                model.validate(pl.from_arrow(batch).cast(dtypes), lazy=True)
-            except pa_errors.SchemaErrors as err:
-                failures[kind] = pl.concat(
-                    [failures.get(kind, err.failure_cases.clear()), err.failure_cases]
-                )
+    checking: deque[tuple[str, Future]] = deque()
+    # Batches are checked on two threads (polars works outside the GIL): 3.4 -> 2.x s on a
+    # big city's 23.6 M rows. In batches: 20 M sessions never sit in memory at once.
+    with ThreadPoolExecutor(STAGING_CHECK_THREADS) as pool:
+        for kind in SCHEMAS:
+            where = "" if actions is None else "WHERE code_action IN (SELECT unnest($actions))"
+            rows = con.sql(
+                f"SELECT {', '.join(columns_of(kind))} FROM staging.{kind} {where}",
+                params=None if actions is None else {"actions": actions},
+            )
+            for batch in rows.to_arrow_reader(STAGING_CHECK_BATCH):
+                rows_read += batch.num_rows
+                checking.append((kind, pool.submit(failure_cases, kind, batch)))
+                while len(checking) > STAGING_CHECK_THREADS:
+                    collect(*checking.popleft())
+        while checking:
+            collect(*checking.popleft())
     return rows_read
