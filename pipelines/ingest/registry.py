@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.ingest.scan import IncomingFile
+from pipelines.ingest.scan_cache import stat_key
 
 STATUS_ACCEPTED = "accepte"
 STATUS_REFUSED = "refuse"
@@ -41,16 +42,18 @@ def archive_relpath(sha256: str, filename: str) -> str:
 
 
 class ChangedWhileRead(RuntimeError):
-    """The file's bytes differ from the sha256 taken at scan time: still being written."""
+    """The file was written since the scan (its sha256 or its stat differ): a partner is
+    still copying it."""
 
 
 def archive_file(root: Path, f: IncomingFile) -> str:
     """Copy the file unchanged to <root>/archive/<sha[:2]>/<sha><ext>; '' when not archivable.
 
     Content-addressed, so an existing copy is kept. Written under a temp name then
-    renamed, so a crash never leaves a truncated archive under the final name. The copy is
-    hashed as it is written: bytes that no longer match the scan's sha256 (a partner still
-    copying the file) raise ChangedWhileRead and nothing is kept.
+    renamed, so a crash never leaves a truncated archive under the final name. A file
+    written since the scan (a partner still copying it: its change time moved, or the copy's
+    sha256 differs when the scan's stat is unknown) raises ChangedWhileRead and nothing is
+    kept.
     Symlinks and special files are never opened (the link is not followed).
     """
     staged = stage_archive(root, f)
@@ -74,7 +77,7 @@ class StagedArchive:
 
 
 def stage_archive(root: Path, f: IncomingFile) -> StagedArchive:
-    """The first half of archive_file: copy, hash and fsync under a hidden name. Safe in
+    """The first half of archive_file: copy, check and fsync under a hidden name. Safe in
     another process: the run publishes it (publish_archive) when it records the file, so
     a kill never shows an archived file that was not recorded."""
     if not f.readable:
@@ -87,20 +90,39 @@ def stage_archive(root: Path, f: IncomingFile) -> StagedArchive:
     # the extension stays: readers choose the format from it
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
     try:
-        digest = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out, open(f.path, "rb") as src:
-            while chunk := src.read(1024 * 1024):
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        if digest.hexdigest() != f.sha256:
-            raise ChangedWhileRead(f.rel)
+        if f.scanned_as is None:
+            _copy_hashing(fd, f)
+        else:
+            _copy_unchanged(fd, f, tmp)
         shutil.copystat(f.path, tmp)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return StagedArchive(rel, Path(tmp))
+
+
+def _copy_hashing(fd: int, f: IncomingFile) -> None:
+    """Copy to `fd`, hashing as written: other bytes than the scan's raise ChangedWhileRead."""
+    digest = hashlib.sha256()
+    with os.fdopen(fd, "wb") as out, open(f.path, "rb") as src:
+        while chunk := src.read(1024 * 1024):
+            digest.update(chunk)
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    if digest.hexdigest() != f.sha256:
+        raise ChangedWhileRead(f.rel)
+
+
+def _copy_unchanged(fd: int, f: IncomingFile, tmp: str) -> None:
+    """Copy in the kernel (no hash: 1.3 GB at a big city's size), then make sure the file
+    was not written since the scan: any write moves its change time (scan_cache.py)."""
+    os.close(fd)
+    shutil.copyfile(f.path, tmp)
+    with open(tmp, "rb") as copy:
+        os.fsync(copy.fileno())
+    if stat_key(os.stat(f.path)) != f.scanned_as or os.path.getsize(tmp) != f.size:
+        raise ChangedWhileRead(f.rel)
 
 
 def publish_archive(root: Path, staged: StagedArchive) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pipelines.ingest.parse import MAX_BYTES, detect_kind
-from pipelines.ingest.scan_cache import HashCache
+from pipelines.ingest.scan_cache import HashCache, stat_key
 
 SUPPORTED_EXTENSIONS = (".csv", ".xlsx", ".xls", ".ods")
 DEFAULT_MAX_BYTES = MAX_BYTES
@@ -49,6 +49,9 @@ class IncomingFile:
     readable: bool = True  # False for symlinks / special files: never opened nor archived
     # (v2) reception date: calendar date in Europe/Paris of the modification time
     date_reception: date | None = None
+    # scan_cache.stat_key when scanned: unchanged after the archive copy, the copy holds the
+    # scanned bytes (registry.stage_archive); None: the copy is hashed instead
+    scanned_as: tuple[int, int, int, int, int] | None = None
 
     @property
     def name(self) -> str:
@@ -232,6 +235,7 @@ def _inspect(
             refusal=refusal,
             refusal_rule=rule,
             readable=regular and not is_link,
+            scanned_as=stat_key(st) if regular else None,
         )
 
     if not readable_name:

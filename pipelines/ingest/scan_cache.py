@@ -22,6 +22,11 @@ SCHEMA = {
 COLUMNS = tuple(SCHEMA)
 
 
+def stat_key(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    """What identifies a file's bytes without reading them (see the module's docstring)."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 class HashCache:
     def __init__(self, known: dict[str, tuple] | None = None) -> None:
         self.known = known or {}
@@ -35,7 +40,7 @@ class HashCache:
         return cls({r[0]: tuple(r[1:]) for r in rows})
 
     def sha256(self, rel: str, path: Path, st: os.stat_result, compute: Callable) -> str:
-        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        key = stat_key(st)
         known = self.known.get(rel)
         if known is not None and known[:-1] == key:
             sha = known[-1]

@@ -3,6 +3,7 @@ a few files per transaction (pipelines/ingest/batch.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -11,7 +12,7 @@ import duckdb
 import pytest
 from ingest_kit import PARTICIPANTS_HEADER, drop, in_force, make_warehouse, participant, rows, run
 
-from pipelines.ingest import batch
+from pipelines.ingest import batch, registry
 from pipelines.ingest.load import ingest_files, partner_context, reference_scope
 from pipelines.ingest.parse import parse_report
 from pipelines.ingest.scan import scan_incoming
@@ -561,3 +562,57 @@ def test_an_insert_that_fails_drops_its_whole_batch_and_the_next_run_takes_it(wh
         ("P2",),
         ("P3",),
     ]
+
+
+def test_a_file_written_after_the_scan_is_left_for_the_next_run(wh, write_csv):
+    """A partner still copying a file: the archive copy no longer matches the scan (its change
+    time moved), so the file is neither archived nor recorded; the next run takes it whole."""
+    root, con = wh
+    path = drop(
+        write_csv,
+        root,
+        "ASSO1/2025/participants.csv",
+        H,
+        [participant("P001", "A1", "10/03/2025")],
+        T0,
+    )
+    years, partners = reference_scope(con)
+    files = scan_incoming(root, years, partners, 10 * 1024 * 1024)
+    assert files[0].scanned_as is not None
+    # same size, other bytes, same modification time: only the change time tells
+    path.write_bytes(path.read_bytes().replace(b"P001", b"P002"))
+    os.utime(path, (T0, T0))
+    summary = ingest_files(con, root, files, "r1")
+    assert (summary.skipped, summary.accepted) == (1, 0)
+    assert count(con, "ingest.files") == 0
+    assert not [p for p in (root / "archive").rglob("*") if p.is_file()]  # no copy left
+
+    run(con, root, "r2")
+    assert staging_ids(con) == [("P002", "F")]
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert rows(con, "SELECT sha256 FROM ingest.files") == [(sha,)]
+    assert (root / "archive" / sha[:2]).is_dir()
+
+
+def test_without_the_scans_stat_the_archive_copy_is_hashed(wh, write_csv):
+    root, _ = wh
+    path = drop(
+        write_csv,
+        root,
+        "ASSO1/2025/participants.csv",
+        H,
+        [participant("P001", "A1", "10/03/2025")],
+        T0,
+    )
+    scanned = scan_incoming(root, (2024, 2027), {"ASSO1"}, 10 * 1024 * 1024)[0]
+    unknown_stat = dataclasses.replace(scanned, scanned_as=None)
+    assert registry.archive_file(root, unknown_stat) == registry.archive_relpath(
+        scanned.sha256, path.name
+    )
+    path.write_bytes(path.read_bytes().replace(b"P001", b"P002"))
+    changed = dataclasses.replace(
+        scan_incoming(root, (2024, 2027), {"ASSO1"}, 10 * 1024 * 1024)[0],
+        sha256=scanned.sha256[::-1],
+    )
+    with pytest.raises(registry.ChangedWhileRead):
+        registry.archive_file(root, dataclasses.replace(changed, scanned_as=None))
