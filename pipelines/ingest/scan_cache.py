@@ -52,7 +52,10 @@ class HashCache:
         return sha
 
     def save(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Replace the table with the files of this scan (one transaction)."""
+        """Replace the table with the files of this scan (one transaction); nothing to write
+        when the scan found the files of the last one, unchanged."""
+        if self.seen == self.known:
+            return
         frame = pl.DataFrame(
             [(rel, *values) for rel, values in self.seen.items()],
             schema=SCHEMA,

@@ -159,6 +159,12 @@ def test_unchanged_files_are_not_read_again_but_a_rewrite_with_the_same_size_and
     os.utime(a, ns=(st.st_atime_ns, st.st_mtime_ns))
     third = HashCache.load(con)
     files = {f.rel: f for f in scan_incoming(tmp_path, YEARS, PARTNERS, 1000, third)}
+    third.save(con)
     assert third.read == 1
     assert files["ASSO1/2025/seances.csv"].sha256 == hashlib.sha256(b"id;x\n9;9\n").hexdigest()
+    # the table holds the new hash: the next scan reads nothing
+    fourth = HashCache.load(con)
+    scan_incoming(tmp_path, YEARS, PARTNERS, 1000, fourth)
+    assert fourth.read == 0
+    assert fourth.known["ASSO1/2025/seances.csv"][-1] == hashlib.sha256(b"id;x\n9;9\n").hexdigest()
     con.close()
