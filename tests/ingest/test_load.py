@@ -564,18 +564,16 @@ def test_an_insert_that_fails_drops_its_whole_batch_and_the_next_run_takes_it(wh
     ]
 
 
+def _one_enrolment(write_csv, root):
+    row = participant("P001", "A1", "10/03/2025")
+    return drop(write_csv, root, "ASSO1/2025/participants.csv", H, [row], T0)
+
+
 def test_a_file_written_after_the_scan_is_left_for_the_next_run(wh, write_csv):
     """A partner still copying a file: the archive copy no longer matches the scan (its change
     time moved), so the file is neither archived nor recorded; the next run takes it whole."""
     root, con = wh
-    path = drop(
-        write_csv,
-        root,
-        "ASSO1/2025/participants.csv",
-        H,
-        [participant("P001", "A1", "10/03/2025")],
-        T0,
-    )
+    path = _one_enrolment(write_csv, root)
     years, partners = reference_scope(con)
     files = scan_incoming(root, years, partners, 10 * 1024 * 1024)
     assert files[0].scanned_as is not None
@@ -596,23 +594,13 @@ def test_a_file_written_after_the_scan_is_left_for_the_next_run(wh, write_csv):
 
 def test_without_the_scans_stat_the_archive_copy_is_hashed(wh, write_csv):
     root, _ = wh
-    path = drop(
-        write_csv,
-        root,
-        "ASSO1/2025/participants.csv",
-        H,
-        [participant("P001", "A1", "10/03/2025")],
-        T0,
-    )
+    path = _one_enrolment(write_csv, root)
     scanned = scan_incoming(root, (2024, 2027), {"ASSO1"}, 10 * 1024 * 1024)[0]
-    unknown_stat = dataclasses.replace(scanned, scanned_as=None)
-    assert registry.archive_file(root, unknown_stat) == registry.archive_relpath(
-        scanned.sha256, path.name
-    )
+    scanned = dataclasses.replace(scanned, scanned_as=None)
+    rel = registry.archive_file(root, scanned)
+    assert rel == registry.archive_relpath(scanned.sha256, path.name)
+    (root / "archive" / rel).unlink()  # so that the next call copies again
     path.write_bytes(path.read_bytes().replace(b"P001", b"P002"))
-    changed = dataclasses.replace(
-        scan_incoming(root, (2024, 2027), {"ASSO1"}, 10 * 1024 * 1024)[0],
-        sha256=scanned.sha256[::-1],
-    )
     with pytest.raises(registry.ChangedWhileRead):
-        registry.archive_file(root, dataclasses.replace(changed, scanned_as=None))
+        registry.archive_file(root, scanned)
+    assert not [p for p in (root / "archive").rglob("*") if p.is_file()]
