@@ -10,7 +10,7 @@ templates), never once per page.
 from __future__ import annotations
 
 import html
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -114,6 +114,17 @@ def table_rows(rows) -> Markup:
     return Markup("".join(out))
 
 
+def code_items(codes) -> Markup:
+    """`<li>` items of (code, label) pairs: a partner guide lists the contract's 1,430 QPV
+    under each column that takes one, the same list for every partner."""
+    return Markup(_code_items(tuple(map(tuple, codes))))
+
+
+@lru_cache(maxsize=64)
+def _code_items(codes: tuple[tuple[str, str], ...]) -> str:
+    return "".join(f"<li><code>{_text(code)}</code> – {_text(label)}</li>" for code, label in codes)
+
+
 def url(path: str) -> str:
     """A relative link to one of our files, percent-encoded (autoescape does the rest)."""
     return quote(path, safe="/#.-_~")
@@ -144,6 +155,7 @@ def environment() -> Environment:
         zip=zip,
         record_rows=record_rows,
         table_rows=table_rows,
+        code_items=code_items,
         badge_html=status_badge,
         SECRET_HTML=Markup(SECRET_HTML),
     )

@@ -64,3 +64,15 @@ def test_status_badge_shows_its_pictogram_beside_its_label():
     assert _macro("status_badge", "atteint") == (
         '<span class="badge st-atteint"><span aria-hidden="true">✔</span> Atteint</span>'
     )
+
+
+def test_code_items_escape_codes_and_labels_and_serve_every_partner_alike():
+    from dashboards.render import code_items
+
+    codes = [("QN01404M", "Les Hauts <Nord>"), ("HORS_QPV", "Hors QPV & autres")]
+    expected = (
+        "<li><code>QN01404M</code> – Les Hauts &lt;Nord&gt;</li>"
+        "<li><code>HORS_QPV</code> – Hors QPV &amp; autres</li>"
+    )
+    assert str(code_items(codes)) == expected
+    assert str(code_items(list(codes))) == expected  # a list of the same pairs: same items
