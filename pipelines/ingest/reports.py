@@ -25,6 +25,7 @@ from pipelines.ingest.report_reuse import ReportReuse, rows_by_file, shared_key
 from pipelines.publish.relances import reminder_texts
 from pipelines.safe_text import neutralise_frame
 from pipelines.settings import publish_dirs
+from pipelines.warehouse import as_frame
 
 FILES_SQL = """
 SELECT f.*, p.nom AS nom_partenaire,
@@ -46,7 +47,7 @@ def write_validation_index(
 ) -> Path:
     """Rewrite only index.html (atomically): a run that received nothing new keeps every
     file's page, but the overview names the latest run."""
-    files = con.sql(FILES_SQL).pl()
+    files = as_frame(con.sql(FILES_SQL))
     target = Path(out_dir) / "index.html"
     tmp = target.with_name(".index.html.tmp")
     tmp.write_text(index_page(_layout(con, Path(out_dir), None), files, run_id), encoding="utf-8")
@@ -67,7 +68,7 @@ def write_validation_reports(
     `reuse`, a page whose inputs are those of the reports in force is linked from them."""
     out_dir = Path(out_dir)
     layout = _layout(con, out_dir, site_dir)
-    files = con.sql(FILES_SQL).pl()
+    files = as_frame(con.sql(FILES_SQL))
     if run_id is None and files.height:
         run_id = files.get_column("run_id")[0]
     all_rejections = _issues(con, "ingest.rejections")

@@ -16,6 +16,7 @@ import polars as pl
 from indicators.completeness import A_RELANCER, STATUT_LIBELLES
 from pipelines.fsutil import write_atomically
 from pipelines.publish.tables import _clean_text, write_french_csv
+from pipelines.warehouse import as_frame
 
 CSV_NAME = "relances.csv"
 TYPE_LIBELLES = {
@@ -38,7 +39,7 @@ RELANCES_SQL = f"""
 
 def relances_frame(con) -> pl.DataFrame:
     """One row per report to chase, in French words (statut, type de fichier)."""
-    rows = con.sql(RELANCES_SQL).pl()
+    rows = as_frame(con.sql(RELANCES_SQL))
     return rows.select(
         "code_partenaire",
         "nom_partenaire",

@@ -8,6 +8,7 @@ from indicators.completeness import A_RELANCER, compute_completeness
 from pipelines.defs.metadata import md_table
 from pipelines.defs.resources import Warehouse
 from pipelines.publish.relances import relances_frame
+from pipelines.warehouse import as_frame
 
 GROUP = "completude"
 
@@ -32,7 +33,7 @@ def completude(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Expected × received partner reports: due date, reception date and status."""
     with warehouse.get_connection(context.log) as con:
         counts = compute_completeness(con)
-        table = con.sql(TABLE_SQL).pl()
+        table = as_frame(con.sql(TABLE_SQL))
         to_chase = relances_frame(con)
     context.log.info("Bilans : " + ", ".join(f"{statut} {n}" for statut, n in counts.items()) + ".")
     yield dg.MaterializeResult(

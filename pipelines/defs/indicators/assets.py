@@ -8,6 +8,7 @@ from pipelines import freshness
 from pipelines.defs.metadata import md_table
 from pipelines.defs.resources import Warehouse
 from pipelines.progress import Stage
+from pipelines.warehouse import as_frame
 
 GROUP = "indicateurs"
 
@@ -48,11 +49,13 @@ def indicateurs(context: dg.AssetExecutionContext, warehouse: Warehouse):
             stats = {k: v for k, v in computed.items() if isinstance(v, int | float | str)}
             freshness.record(con, "marts.indicateurs", inputs, {**stats, "rebuilt": 0})
         stage.rows = con.sql("SELECT count(*) FROM marts.indicateurs").fetchall()[0][0]
-        preview = con.sql(
-            "SELECT code_indicateur, periode, valeur FROM marts.indicateurs "
-            "WHERE perimetre_type = 'contrat' AND ventilation = 'ensemble' "
-            "ORDER BY periode DESC, code_indicateur LIMIT 25"
-        ).pl()
+        preview = as_frame(
+            con.sql(
+                "SELECT code_indicateur, periode, valeur FROM marts.indicateurs "
+                "WHERE perimetre_type = 'contrat' AND ventilation = 'ensemble' "
+                "ORDER BY periode DESC, code_indicateur LIMIT 25"
+            )
+        )
         checks = [_invariant(con, name, inputs) for name in INVARIANTS]
     yield dg.MaterializeResult(
         metadata={

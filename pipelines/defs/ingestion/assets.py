@@ -25,6 +25,7 @@ from pipelines.ingest.scan import scan_incoming
 from pipelines.ingest.scan_cache import HashCache
 from pipelines.ingest.staging import build_staging, last_build_scope
 from pipelines.progress import Stage
+from pipelines.warehouse import as_frame
 
 GROUP = "ingestion"
 
@@ -143,7 +144,7 @@ def fichiers_partenaires(
             max_bytes=max_bytes,
             on_file=lambda rows: stage.advance(1, rows),
         )
-        outcomes = con.sql(FILE_OUTCOMES_SQL, params=[context.run.run_id]).pl()
+        outcomes = as_frame(con.sql(FILE_OUTCOMES_SQL, params=[context.run.run_id]))
         stage.rows = int(outcomes["lues"].sum() or 0)
     refused = outcomes.filter(pl.col("statut") == "refuse")
     rejected = outcomes.filter(pl.col("rejetees") > 0)
@@ -189,7 +190,7 @@ def lignes_en_vigueur(context: dg.AssetExecutionContext, warehouse: Warehouse):
     with Stage("Lignes en vigueur") as stage, warehouse.get_connection(context.log) as con:
         counts = build_staging(con)
         stage.rows = sum(int(counts[k]) for k in ("participants", "seances", "financements"))
-        warned = con.sql(WARNINGS_IN_FORCE_SQL).pl()
+        warned = as_frame(con.sql(WARNINGS_IN_FORCE_SQL))
         rebuilt = _actions_rebuilt(counts["rebuilt"], last_build_scope(con))
     return dg.MaterializeResult(
         metadata={
