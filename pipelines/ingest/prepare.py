@@ -1,9 +1,9 @@
 """Archive and parse partner files ahead of the single writer, on every core.
 
 Reading and validating a file is pure work on its bytes: worker processes copy each file
-to the archive under a hidden temp name (hashed as written) and parse that copy, while
-the run's own process records the files one by one, in arrival order, in the warehouse
-(one writer, DuckDB's rule). A file is read once from incoming/ (the copy) and parsed
+to the archive under a hidden temp name (checked against the scan) and parse that copy, while
+the run's own process records the files in arrival order, a batch per transaction, in the
+warehouse (one writer, DuckDB's rule). A file is read once from incoming/ (the copy) and parsed
 once; the writer gives the copies their final names just before recording them, so a kill
 never leaves an archived file that was not recorded.
 

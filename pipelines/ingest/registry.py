@@ -9,7 +9,6 @@ with the highest arrival_seq, so a refused resubmission leaves the earlier one i
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -42,8 +41,8 @@ def archive_relpath(sha256: str, filename: str) -> str:
 
 
 class ChangedWhileRead(RuntimeError):
-    """The file was written since the scan (its sha256 or its stat differ): a partner is
-    still copying it."""
+    """The file was written since the scan (its stat differs): a partner is still copying
+    it."""
 
 
 def archive_file(root: Path, f: IncomingFile) -> str:
@@ -51,9 +50,8 @@ def archive_file(root: Path, f: IncomingFile) -> str:
 
     Content-addressed, so an existing copy is kept. Written under a temp name then
     renamed, so a crash never leaves a truncated archive under the final name. A file
-    written since the scan (a partner still copying it: its change time moved, or the copy's
-    sha256 differs when the scan's stat is unknown) raises ChangedWhileRead and nothing is
-    kept.
+    written since the scan (a partner still copying it: its change time moved) raises
+    ChangedWhileRead and nothing is kept.
     Symlinks and special files are never opened (the link is not followed).
     """
     staged = stage_archive(root, f)
@@ -89,40 +87,20 @@ def stage_archive(root: Path, f: IncomingFile) -> StagedArchive:
     target.parent.mkdir(parents=True, exist_ok=True)
     # the extension stays: readers choose the format from it
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
     try:
-        if f.scanned_as is None:
-            _copy_hashing(fd, f)
-        else:
-            _copy_unchanged(fd, f, tmp)
+        # Copied in the kernel, not hashed again (1.3 GB at a big city's size): a file
+        # written since the scan has another change time (scan_cache.py).
+        shutil.copyfile(f.path, tmp)
+        with open(tmp, "rb") as copy:
+            os.fsync(copy.fileno())
+        if stat_key(os.stat(f.path)) != f.scanned_as:
+            raise ChangedWhileRead(f.rel)
         shutil.copystat(f.path, tmp)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return StagedArchive(rel, Path(tmp))
-
-
-def _copy_hashing(fd: int, f: IncomingFile) -> None:
-    """Copy to `fd`, hashing as written: other bytes than the scan's raise ChangedWhileRead."""
-    digest = hashlib.sha256()
-    with os.fdopen(fd, "wb") as out, open(f.path, "rb") as src:
-        while chunk := src.read(1024 * 1024):
-            digest.update(chunk)
-            out.write(chunk)
-        out.flush()
-        os.fsync(out.fileno())
-    if digest.hexdigest() != f.sha256:
-        raise ChangedWhileRead(f.rel)
-
-
-def _copy_unchanged(fd: int, f: IncomingFile, tmp: str) -> None:
-    """Copy in the kernel (no hash: 1.3 GB at a big city's size), then make sure the file
-    was not written since the scan: any write moves its change time (scan_cache.py)."""
-    os.close(fd)
-    shutil.copyfile(f.path, tmp)
-    with open(tmp, "rb") as copy:
-        os.fsync(copy.fileno())
-    if stat_key(os.stat(f.path)) != f.scanned_as or os.path.getsize(tmp) != f.size:
-        raise ChangedWhileRead(f.rel)
 
 
 def publish_archive(root: Path, staged: StagedArchive) -> None:

@@ -49,8 +49,8 @@ class IncomingFile:
     readable: bool = True  # False for symlinks / special files: never opened nor archived
     # (v2) reception date: calendar date in Europe/Paris of the modification time
     date_reception: date | None = None
-    # scan_cache.stat_key when scanned: unchanged after the archive copy, the copy holds the
-    # scanned bytes (registry.stage_archive); None: the copy is hashed instead
+    # scan_cache.stat_key when scanned (regular files): unchanged after the archive copy, the
+    # copy holds the scanned bytes (registry.stage_archive)
     scanned_as: tuple[int, int, int, int, int] | None = None
 
     @property

@@ -3,7 +3,6 @@ a few files per transaction (pipelines/ingest/batch.py)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -12,7 +11,7 @@ import duckdb
 import pytest
 from ingest_kit import PARTICIPANTS_HEADER, drop, in_force, make_warehouse, participant, rows, run
 
-from pipelines.ingest import batch, registry
+from pipelines.ingest import batch
 from pipelines.ingest.load import ingest_files, partner_context, reference_scope
 from pipelines.ingest.parse import parse_report
 from pipelines.ingest.scan import scan_incoming
@@ -590,17 +589,3 @@ def test_a_file_written_after_the_scan_is_left_for_the_next_run(wh, write_csv):
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     assert rows(con, "SELECT sha256 FROM ingest.files") == [(sha,)]
     assert (root / "archive" / sha[:2]).is_dir()
-
-
-def test_without_the_scans_stat_the_archive_copy_is_hashed(wh, write_csv):
-    root, _ = wh
-    path = _one_enrolment(write_csv, root)
-    scanned = scan_incoming(root, (2024, 2027), {"ASSO1"}, 10 * 1024 * 1024)[0]
-    scanned = dataclasses.replace(scanned, scanned_as=None)
-    rel = registry.archive_file(root, scanned)
-    assert rel == registry.archive_relpath(scanned.sha256, path.name)
-    (root / "archive" / rel).unlink()  # so that the next call copies again
-    path.write_bytes(path.read_bytes().replace(b"P001", b"P002"))
-    with pytest.raises(registry.ChangedWhileRead):
-        registry.archive_file(root, scanned)
-    assert not [p for p in (root / "archive").rglob("*") if p.is_file()]
