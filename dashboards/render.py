@@ -36,7 +36,7 @@ STATUT_STYLE = {
 def _finalize(value: object) -> object:
     if hasattr(value, "__html__"):
         return value  # a macro's output or Plotly's chart
-    return Markup(html.escape("" if value is None else str(value), quote=True))
+    return Markup(_text(value))
 
 
 def _text(value: object) -> str:
@@ -150,8 +150,6 @@ def environment() -> Environment:
         size=format_size,
     )
     env.globals.update(
-        STATUTS=STATUTS,
-        STATUT_STYLE=STATUT_STYLE,
         zip=zip,
         record_rows=record_rows,
         table_rows=table_rows,
