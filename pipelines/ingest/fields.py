@@ -148,15 +148,20 @@ def parse_fields(
 
 
 def parse_code_list(
-    kept: pl.DataFrame, column: Column, label: str, contract: Contract = CONTRACT
+    kept: pl.DataFrame,
+    column: Column,
+    label: str,
+    contract: Contract = CONTRACT,
+    file_column: str | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """A list column (freins): split on ';' or ','; valid items kept (joined by ';'),
     others warned.
 
     Worked out once per distinct cell text (people tick from a short list), then mapped
-    back to the rows.
+    back to the rows. The warnings keep the rows' `file_column` when given.
     """
     name, raw_name = column.name, f"raw_{column.name}"
+    per_file = [file_column] if file_column else []
     domain = contract.domains[column.domain]
     synonyms = synonyms_of(domain.name, contract)
     cells = pl.DataFrame({raw_name: kept.get_column(raw_name).unique().drop_nulls()})
@@ -187,7 +192,7 @@ def parse_code_list(
     allowed = ", ".join(domain.values())
     warnings = (
         kept.filter(pl.col(raw_name).is_in(invalid[raw_name].implode()))
-        .select("row_number", raw_name)
+        .select("row_number", raw_name, *per_file)
         .join(invalid, on=raw_name, maintain_order="left")
         .explode("invalid")
         .select(
@@ -201,6 +206,7 @@ def parse_code_list(
                 pl.col("invalid"),
                 pl.lit(allowed),
             ).alias("message"),
+            *per_file,
         )
     )
     return kept, warnings

@@ -31,8 +31,11 @@ class Problem:
         CONTRACT.rule(self.regle)  # every rule code is declared in pipelines/contract/rules.py
 
 
-def empty_issues() -> pl.DataFrame:
-    return pl.DataFrame(schema=ISSUE_SCHEMA)
+def empty_issues(file_column: str | None = None) -> pl.DataFrame:
+    """No issue lines; with `file_column`, the lines of files validated together carry
+    their file's position (pipelines/ingest/rules.py, validate_together)."""
+    extra = {file_column: pl.UInt32} if file_column else {}
+    return pl.DataFrame(schema={**ISSUE_SCHEMA, **extra})
 
 
 def clean_raw(frame: pl.DataFrame) -> pl.DataFrame:
@@ -48,8 +51,12 @@ def flag(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
     )
 
 
-def issues(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
-    """One issue line per (row, problem) from a frame flagged by `flag`."""
+def issues(
+    frame: pl.DataFrame, problems: list[Problem], file_column: str | None = None
+) -> pl.DataFrame:
+    """One issue line per (row, problem) from a frame flagged by `flag` (with the row's
+    `file_column` when given)."""
+    kept = [file_column] if file_column else []
     parts = []
     for i, problem in enumerate(problems):
         valeur = problem.valeur if problem.valeur is not None else pl.col(f"raw_{problem.colonne}")
@@ -60,6 +67,7 @@ def issues(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
                 valeur.cast(pl.Utf8).alias("valeur"),
                 pl.lit(problem.regle).alias("regle"),
                 problem.message.cast(pl.Utf8).alias("message"),
+                *kept,
             )
         )
-    return pl.concat([empty_issues(), *parts]).select(ISSUE_COLUMNS)
+    return pl.concat([empty_issues(file_column), *parts]).select(*ISSUE_COLUMNS, *kept)

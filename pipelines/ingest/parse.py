@@ -14,8 +14,11 @@ refusing a good file.
 from __future__ import annotations
 
 import csv
+import logging
 import re
+import traceback
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -29,8 +32,10 @@ from pipelines.ingest.headers import kind_columns
 from pipelines.ingest.issues import empty_issues
 from pipelines.ingest.model import KINDS, ParsedReport, PartnerContext
 from pipelines.ingest.readers import read_table
-from pipelines.ingest.rules import validate
+from pipelines.ingest.rules import Validated, validate_together
 from pipelines.ingest.text import fold_header
+
+log = logging.getLogger(__name__)
 
 MAX_BYTES = settings.MAX_FILE_BYTES
 # What a partner's bytes can make the reading libraries raise (broken workbook or zip,
@@ -77,12 +82,16 @@ def parse_report(
     except FileRefused as refused:
         return _refused(kind, refused.rule, refused.message)
     except PARTNER_READ_ERRORS as exc:  # the readers map most of them already: a safety net
-        return _refused(
-            kind,
-            "illisible",
-            f"Le fichier est illisible ou endommagé ({type(exc).__name__}). Ré-enregistrez-le "
-            "depuis le tableur au format .xlsx ou .ods, ou en CSV UTF-8.",
-        )
+        return _unreadable(kind, exc)
+
+
+def _unreadable(kind: str, exc: Exception) -> ParsedReport:
+    return _refused(
+        kind,
+        "illisible",
+        f"Le fichier est illisible ou endommagé ({type(exc).__name__}). Ré-enregistrez-le "
+        "depuis le tableur au format .xlsx ou .ods, ou en CSV UTF-8.",
+    )
 
 
 def check_accepted(kind: str, accepted: pl.DataFrame, contract: Contract = CONTRACT) -> None:
@@ -100,14 +109,20 @@ def _refused(kind: str, rule: str, message: str) -> ParsedReport:
     return report
 
 
-def _parse(
-    path: Path,
-    kind: str,
-    ctx: PartnerContext,
-    max_bytes: int,
-    contract: Contract,
-    check_schema: bool = True,
-) -> ParsedReport:
+@dataclass
+class _ReadFile:
+    """A partner file read and its header found, before validation."""
+
+    kind: str
+    frame: pl.DataFrame | None  # data rows without Total rows; None once handed over
+    headers: dict[str, str]
+    rows_read: int
+    rows_ignored: int
+    encoding: str | None
+    header_row: int | None
+
+
+def _read(path: Path, kind: str, max_bytes: int, contract: Contract) -> _ReadFile:
     table = read_table(path, kind_columns(contract)[kind], max_bytes)
     frame, table.frame = table.frame, None
     rows_read = len(frame)
@@ -120,22 +135,103 @@ def _parse(
         )
     if rows_ignored:
         frame = frame.filter(~pl.col("is_total"))
-    # Hand validate the only reference to the rows so that it can free the raw text columns.
-    handover = [frame.drop("is_total")]
-    del frame
-    checked = validate(kind, handover.pop(), table.header.headers, ctx, contract)
-    dtypes = columns_of(kind, contract)
+    frame = frame.drop("is_total")
+    return _ReadFile(
+        kind, frame, table.header.headers, rows_read, rows_ignored, table.encoding, table.header_row
+    )
+
+
+def _report(
+    read: _ReadFile, checked: Validated, contract: Contract, check_schema: bool
+) -> ParsedReport:
+    dtypes = columns_of(read.kind, contract)
     accepted = checked.accepted.select(pl.col(c).cast(t) for c, t in dtypes.items())
     if check_schema:
-        check_accepted(kind, accepted, contract)
+        check_accepted(read.kind, accepted, contract)
     return ParsedReport(
-        kind=kind,
+        kind=read.kind,
         accepted=accepted,
         rejections=checked.rejections,
         warnings=checked.warnings,
-        rows_read=rows_read,
-        rows_ignored=rows_ignored,
-        encoding=table.encoding,
-        header_row=table.header_row,
-        extra={"colonnes": dict(table.header.headers)},
+        rows_read=read.rows_read,
+        rows_ignored=read.rows_ignored,
+        encoding=read.encoding,
+        header_row=read.header_row,
+        extra={"colonnes": dict(read.headers)},
     )
+
+
+def _parse(
+    path: Path,
+    kind: str,
+    ctx: PartnerContext,
+    max_bytes: int,
+    contract: Contract,
+    check_schema: bool = True,
+) -> ParsedReport:
+    read = _read(path, kind, max_bytes, contract)
+    # Hand validate the only reference to the rows so that it can free the raw text columns.
+    frames, read.frame = [read.frame], None
+    checked = validate_together(kind, frames, read.headers, [ctx], contract)[0]
+    return _report(read, checked, contract, check_schema)
+
+
+@dataclass
+class ParseFailure:
+    """An error of ours met while parsing a file (never a partner's fault)."""
+
+    error: Exception
+    trace: str
+
+
+ParseJob = tuple[Path, str, PartnerContext]
+
+
+def parse_reports(
+    jobs: list[ParseJob], max_bytes: int = MAX_BYTES, contract: Contract = CONTRACT
+) -> list[ParsedReport | ParseFailure]:
+    """parse_report(check_schema=False) of each (path, kind, context), the files of one
+    kind and header validated together (rules.validate_together: a small file's cost was
+    mostly polars' fixed cost per operation). Each file gets what it gets alone; should a
+    group fail, its files are parsed again one by one, so that an error is its file's."""
+    outcomes: list[ParsedReport | ParseFailure | None] = [None] * len(jobs)
+    groups: dict[tuple, list[tuple[int, _ReadFile]]] = {}
+    for position, (path, kind, ctx) in enumerate(jobs):
+        try:
+            read = _read(Path(path), kind, max_bytes, contract)
+        except FileRefused as refused:
+            outcomes[position] = _refused(kind, refused.rule, refused.message)
+            continue
+        except PARTNER_READ_ERRORS as exc:
+            outcomes[position] = _unreadable(kind, exc)
+            continue
+        except Exception as err:
+            outcomes[position] = ParseFailure(err, traceback.format_exc())
+            continue
+        key = (kind, tuple(read.headers.items()), ctx.all_actions, ctx.qpv_codes)
+        groups.setdefault(key, []).append((position, read))
+    for (kind, headers, *_), members in groups.items():
+        frames = []
+        for _position, read in members:  # handed over: freed once parsed
+            frames.append(read.frame)
+            read.frame = None
+        contexts = [jobs[position][2] for position, _read_file in members]
+        try:
+            checked = validate_together(kind, frames, dict(headers), contexts, contract)
+        except Exception:
+            # read again, alone: a rare path (an error of ours), where the error is the file's
+            log.warning("Validation groupée en échec, fichiers repris un par un", exc_info=True)
+            for position, _read_file in members:
+                outcomes[position] = _alone(jobs[position], max_bytes, contract)
+            continue
+        for (position, read), validated in zip(members, checked, strict=True):
+            outcomes[position] = _report(read, validated, contract, check_schema=False)
+    return outcomes
+
+
+def _alone(job: ParseJob, max_bytes: int, contract: Contract) -> ParsedReport | ParseFailure:
+    path, kind, ctx = job
+    try:
+        return parse_report(path, kind, ctx, max_bytes, contract, check_schema=False)
+    except Exception as err:
+        return ParseFailure(err, traceback.format_exc())

@@ -38,20 +38,21 @@ def test_a_bug_in_the_rules_propagates(tmp_path, monkeypatch):
     def broken(*args):
         raise KeyError("colonne interne")
 
-    monkeypatch.setattr(parse, "validate", broken)
+    monkeypatch.setattr(parse, "validate_together", broken)
     with pytest.raises(KeyError, match="colonne interne"):
         parse.parse_report(seances(tmp_path), "seances", CTX)
 
 
 def test_rules_and_schema_disagreeing_propagates(tmp_path, monkeypatch):
     """An accepted row the pandera schema refuses is a bug of the rules, not the file's."""
-    real = parse.validate
+    real = parse.validate_together
 
     def lenient(*args):
         checked = real(*args)
-        checked.accepted = checked.accepted.with_columns(presence=pl.lit("peut-etre"))
+        for validated in checked:
+            validated.accepted = validated.accepted.with_columns(presence=pl.lit("peut-etre"))
         return checked
 
-    monkeypatch.setattr(parse, "validate", lenient)
+    monkeypatch.setattr(parse, "validate_together", lenient)
     with pytest.raises(pa_errors.SchemaError):
         parse.parse_report(seances(tmp_path), "seances", CTX)

@@ -47,16 +47,17 @@ def test_rows_breaking_the_schema_fail_their_own_file_only(chunk, monkeypatch):
     """Rules and schema disagreeing (a bug of ours) on P2's rows: file b carries the
     SchemaError, which the writer raises in its turn; a and c are ready to be recorded."""
     root, jobs = chunk
-    real = parse.validate
+    real = parse.validate_together
 
     def lenient_on_p2(*args):
         checked = real(*args)
         p2 = pl.col("id_participant") == "P2"
         presence = pl.when(p2).then(pl.lit("peut-etre")).otherwise(pl.col("presence"))
-        checked.accepted = checked.accepted.with_columns(presence=presence)
+        for validated in checked:
+            validated.accepted = validated.accepted.with_columns(presence=presence)
         return checked
 
-    monkeypatch.setattr(parse, "validate", lenient_on_p2)
+    monkeypatch.setattr(parse, "validate_together", lenient_on_p2)
     a, b, c = prepare.prepare_chunk(root, jobs, 10_000)
 
     assert a.error is None and a.parsed.accepted.height == 2
