@@ -6,7 +6,8 @@
 Copies the source's reference/ and hard-links its incoming/ into a fresh root under --work
 (the source is never written), then times, in this process:
 - `fichiers`: scan + archive + parse + load of every file into an empty warehouse
-  (ingest_files, workers as in a run), and the connection's close (its last checkpoint);
+  (ingest_files, workers as in a run), and the connection's close (its last checkpoint),
+  with the CPU seconds of the writer (this process) and of the workers;
 - `lignes (complet)`: the rows in force, first build (build_staging);
 - `lignes (renvoi)`: one partner resubmits one file (its last row removed), then the rows in
   force again: only the actions of the changed files are rebuilt; the four staging tables'
@@ -17,6 +18,7 @@ The many-files source is made by `benchmarks/bench_pipeline.py --shape many`.
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import subprocess
 import sys
@@ -62,7 +64,13 @@ def main() -> None:
         summary = _scan_and_ingest(con, root, "bench")
     elapsed = time.perf_counter() - start
     rows = summary.rows_accepted
-    print(f"fichiers: {elapsed:.1f} s, {summary.accepted} files, {rows:,} rows accepted")
+    writer = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # reaped when the pool shut down
+    cpu = [(u.ru_utime + u.ru_stime) for u in (writer, workers)]
+    print(
+        f"fichiers: {elapsed:.1f} s, {summary.accepted} files, {rows:,} rows accepted, "
+        f"CPU writer {cpu[0]:.1f} s, workers {cpu[1]:.1f} s"
+    )
     with warehouse.connect(db) as con:
         start = time.perf_counter()
         build_staging(con)

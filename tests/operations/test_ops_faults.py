@@ -44,7 +44,7 @@ def test_a_bug_in_an_internal_step_fails_the_run_and_publishes_nothing(tmp_path,
         raise RuntimeError("règle cassée par un bogue")
 
     with monkeypatch.context() as broken:
-        broken.setattr("pipelines.ingest.parse.validate", broken_rules)
+        broken.setattr("pipelines.ingest.parse.validate_together", broken_rules)
         result, steps = run_job(root, broken)
 
     assert not result.success
