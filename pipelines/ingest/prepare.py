@@ -45,14 +45,11 @@ log = logging.getLogger(__name__)
 # Below this many files the workers' start-up (imports) costs more than it saves.
 MIN_FILES_FOR_WORKERS = 16
 AHEAD_PER_WORKER = 2  # chunks prepared ahead: bounds the memory held by parsed frames
-# Files of one chunk, at most, and bytes (a bigger file is a chunk on its own). Bigger chunks
-# share the fixed costs of validation and of the pandera check (9 ms per call): a big city's
-# 1,098 files took the workers 44-47 CPU-s in chunks of 8 files or 4 MB, 34-40 in chunks of
-# 32 files or 32 MB; a chunk's parsed frames stay a few tens of MB.
-CHUNK_FILES = 32
-CHUNK_BYTES = 32 * 1024 * 1024
-MIN_CHUNK_FILES = 4
-CHUNKS_PER_WORKER = 4
+# Files of one chunk, at most, and bytes (a bigger file is a chunk on its own). Chunks of 32
+# files or 32 MB saved the workers 2 % of their CPU on a big city's files (bench_parse.py:
+# 39.6 -> 38.8 CPU-s) and raised the run's peak memory from 1.5 to 1.7-1.9 GiB: not kept.
+CHUNK_FILES = 8
+CHUNK_BYTES = 4 * 1024 * 1024
 
 
 @dataclass
@@ -127,12 +124,6 @@ def prepare_chunk(root: Path, chunk: list[Job], max_bytes: int) -> list[Prepared
     return prepared
 
 
-def chunk_files(n_jobs: int, workers: int) -> int:
-    """Files per chunk: CHUNK_FILES, fewer when there are too few files to give every worker
-    several chunks (a run of 40 files in two chunks of 32 and 8 would leave a core idle)."""
-    return max(MIN_CHUNK_FILES, min(CHUNK_FILES, n_jobs // (CHUNKS_PER_WORKER * workers)))
-
-
 def _chunks(jobs: Iterable[Job], max_files: int | None = None) -> Iterator[list[Job]]:
     """Consecutive jobs, `max_files` (default CHUNK_FILES) files or CHUNK_BYTES bytes at most
     per chunk."""
@@ -175,7 +166,7 @@ def prepared_in_order(
     # spawn, not fork: the writer's process holds DuckDB and polars threads
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     pending: deque[tuple[list[Job], Future]] = deque()
-    chunks = _chunks(jobs, chunk_files(n_jobs, workers))
+    chunks = _chunks(jobs)
     try:
         for chunk in chunks:
             pending.append((chunk, pool.submit(prepare_chunk, root, chunk, max_bytes)))

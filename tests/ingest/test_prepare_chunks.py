@@ -72,11 +72,3 @@ def test_chunks_hold_a_few_small_files_and_a_big_file_alone(chunk, monkeypatch):
     assert [len(c) for c in prepare._chunks(jobs)] == [2, 1]
     monkeypatch.setattr(prepare, "CHUNK_BYTES", 1)  # every file is bigger than that
     assert [len(c) for c in prepare._chunks(jobs)] == [1, 1, 1]
-
-
-def test_few_files_are_cut_in_enough_chunks_for_every_worker():
-    """32 files a chunk for a big city; a run of 40 files on two workers still gives each
-    several chunks, and never fewer than 4 files a chunk."""
-    assert prepare.chunk_files(1098, 2) == 32
-    assert prepare.chunk_files(40, 2) == 5
-    assert prepare.chunk_files(16, 2) == 4
