@@ -59,6 +59,8 @@ def validate_together(
     Problem masks are first evaluated on every row (cheap, may over-select: a cell of
     spaces counts as filled); the few selected rows are then cleaned and checked exactly.
     """
+    if len({(c.all_actions, c.qpv_codes) for c in contexts}) > 1:
+        raise ValueError("files validated together must share the reference (actions, QPV)")
     spec = contract.kind(kind)
     specs = spec.columns
     senders = Senders(tuple(contexts))
@@ -140,8 +142,9 @@ class Senders:
         while frames:  # frames emptied as they are stacked
             position = len(self.contexts) - len(frames)
             ctx = self.contexts[position]
-            values = {FILE: position, "_partner": ctx.code_partenaire}
-            values["_periode_fin"] = ctx.periode_fin
+            values = {
+                FILE: position, "_partner": ctx.code_partenaire, "_periode_fin": ctx.periode_fin
+            }  # fmt: skip
             extra = [pl.lit(values[name], dtype).alias(name) for name, dtype in per_file.items()]
             stacked.append(frames.pop(0).select(*columns, *extra))
         return stacked[0] if len(stacked) == 1 else pl.concat(stacked)

@@ -125,3 +125,12 @@ def test_an_unreadable_file_is_refused_without_stopping_the_others(jobs, tmp_pat
     together = parse.parse_reports([*jobs[:2], (broken, "participants", ASSO1_S1)])
     assert together[2].refusal_rule == "format_inconnu"
     assert together[0].accepted.height == alone(jobs[:1])[0].accepted.height
+
+
+def test_files_of_two_references_are_never_validated_together(tmp_path, write_csv):
+    """The parsers are those of one reference's actions and QPVs (field_rules)."""
+    path = write_csv(tmp_path / "participants_a.csv", [HEADER, person("P001")])
+    frames = [parse._read(path, "participants", 10**8, parse.CONTRACT).frame for _ in range(2)]
+    other = PartnerContext("ASSO1", frozenset({"EMP01"}), frozenset({"EMP01"}), QPV, (2024, 2030))
+    with pytest.raises(ValueError, match="share the reference"):
+        parse.validate_together("participants", frames, {}, [ASSO1_S1, other])
