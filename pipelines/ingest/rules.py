@@ -96,7 +96,11 @@ def validate_together(
         rejected = rejected.scatter(bad["_index"], True)
     rows = typed.select(keep)  # no copy: the raw columns go with `typed`
     del typed
-    drop, duplicates = find_duplicates(spec, rows, rejected, FILE)
+    # one file: its key alone (no hash of the file's position over every row)
+    per_file = FILE if len(contexts) > 1 else None
+    drop, duplicates = find_duplicates(spec, rows, rejected, per_file)
+    if per_file is None:
+        duplicates = duplicates.with_columns(pl.lit(0, pl.UInt32).alias(FILE))
     kept = rows.filter(~drop) if drop.any() else rows
     del rows
     warnings = [empty_issues(FILE)]
@@ -151,6 +155,8 @@ class Senders:
 
     def split(self, frame: pl.DataFrame) -> list[pl.DataFrame]:
         """`frame` (rows of every file, with FILE) cut back into one frame per file."""
+        if len(self.contexts) == 1:  # no copy of a big file's rows
+            return [frame.drop(FILE)]
         parts = frame.partition_by(FILE, as_dict=True, include_key=False, maintain_order=True)
         empty = frame.drop(FILE).clear()
         return [parts.get((position,), empty) for position in range(len(self.contexts))]
