@@ -79,13 +79,15 @@ def parse_report(
         raise ValueError(f"unknown kind {kind!r}, expected one of {KINDS}")
     try:
         return _parse(Path(path), kind, ctx, max_bytes, contract, check_schema)
-    except FileRefused as refused:
-        return _refused(kind, refused.rule, refused.message)
-    except PARTNER_READ_ERRORS as exc:  # the readers map most of them already: a safety net
-        return _unreadable(kind, exc)
+    except (FileRefused, *PARTNER_READ_ERRORS) as exc:
+        return _refusal(kind, exc)
 
 
-def _unreadable(kind: str, exc: Exception) -> ParsedReport:
+def _refusal(kind: str, exc: Exception) -> ParsedReport:
+    """The report of a file refused for its bytes: a FileRefused, or what a partner's bytes
+    made a reading library raise (the readers map most of them already: a safety net)."""
+    if isinstance(exc, FileRefused):
+        return _refused(kind, exc.rule, exc.message)
     return _refused(
         kind,
         "illisible",
@@ -199,11 +201,8 @@ def parse_reports(
     for position, (path, kind, ctx) in enumerate(jobs):
         try:
             read = _read(Path(path), kind, max_bytes, contract)
-        except FileRefused as refused:
-            outcomes[position] = _refused(kind, refused.rule, refused.message)
-            continue
-        except PARTNER_READ_ERRORS as exc:
-            outcomes[position] = _unreadable(kind, exc)
+        except (FileRefused, *PARTNER_READ_ERRORS) as exc:
+            outcomes[position] = _refusal(kind, exc)
             continue
         except Exception as err:
             outcomes[position] = ParseFailure(err, traceback.format_exc())

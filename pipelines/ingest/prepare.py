@@ -75,17 +75,27 @@ def prepare(
     parse: Callable[..., ParsedReport] = parse_report,
 ) -> Prepared:
     """Stage the archive copy, then parse it when `ctx` is given."""
+    item = _staged(root, f)
+    if ctx is None or item.staged is None:
+        return item
     try:
-        staged = registry.stage_archive(root, f)
+        item.parsed = parse(_source(root, f, item), f.kind, ctx, max_bytes)
+    except Exception as err:  # raised by the writer, in order, like an error of its own parse
+        item.error, item.error_trace = err, traceback.format_exc()
+    return item
+
+
+def _staged(root: Path, f: IncomingFile) -> Prepared:
+    """`f` with its archive copy staged (none when it changed while being read)."""
+    try:
+        return Prepared(registry.stage_archive(root, f))
     except registry.ChangedWhileRead:
         return Prepared(None)
-    if ctx is None:
-        return Prepared(staged)
-    source = staged.readable_copy(root) or f.path
-    try:
-        return Prepared(staged, parse(source, f.kind, ctx, max_bytes))
-    except Exception as err:  # raised by the writer, in order, like an error of its own parse
-        return Prepared(staged, error=err, error_trace=traceback.format_exc())
+
+
+def _source(root: Path, f: IncomingFile, item: Prepared) -> Path:
+    """What to parse: the staged copy (a file is read once from incoming/)."""
+    return item.staged.readable_copy(root) or f.path
 
 
 def prepare_chunk(root: Path, chunk: list[Job], max_bytes: int) -> list[Prepared]:
@@ -95,14 +105,10 @@ def prepare_chunk(root: Path, chunk: list[Job], max_bytes: int) -> list[Prepared
     parsing: list[Prepared] = []
     jobs: list[ParseJob] = []
     for f, ctx in chunk:
-        try:
-            prepared.append(Prepared(registry.stage_archive(root, f)))
-        except registry.ChangedWhileRead:
-            prepared.append(Prepared(None))
-            continue
-        if ctx is not None:
-            parsing.append(prepared[-1])
-            jobs.append((prepared[-1].staged.readable_copy(root) or f.path, f.kind, ctx))
+        prepared.append(item := _staged(root, f))
+        if ctx is not None and item.staged is not None:
+            parsing.append(item)
+            jobs.append((_source(root, f, item), f.kind, ctx))
     for item, outcome in zip(parsing, parse_reports(jobs, max_bytes), strict=True):
         if isinstance(outcome, ParseFailure):  # raised by the writer, in order
             item.error, item.error_trace = outcome.error, outcome.trace
