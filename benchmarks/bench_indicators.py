@@ -169,14 +169,13 @@ def generate_staging(
             "presence": rng.choice(
                 np.array(["present", "absent", "excuse"]), n_seances, p=[0.75, 0.15, 0.10]
             ),
-            "code_partenaire": enr["code_partenaire"].to_numpy()[idx],
         }
     )
     con.register("bench_seances", seances)
     con.execute(
-        """INSERT INTO staging.seances
+        """INSERT INTO raw.seances
            SELECT 'bench', row_number() OVER (), id_participant, code_action, date_seance,
-                  presence, code_partenaire, '2027', 0, 1, NULL
+                  presence, true, NULL
            FROM bench_seances"""
     )
     con.unregister("bench_seances")

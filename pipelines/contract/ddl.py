@@ -27,23 +27,44 @@ ORDER BY table_schema, table_name, ordinal_position
 """
 
 
+# Sessions are stored once: the rows-in-force build flags raw.seances' rows in force and
+# sets their residence (pipelines/ingest/sql/04_staging_seances.sql); staging.seances is a
+# view of them (migration 0012).
+_RAW_DERIVED = {"seances": ("en_vigueur BOOLEAN DEFAULT false", "reside_qpv BOOLEAN")}
+_STAGING_VIEWS = {"seances": ("reside_qpv",)}
+
+
 def raw_table(contract: Contract, kind: str) -> str:
     lines = ["file_id VARCHAR NOT NULL", "row_number INTEGER NOT NULL"]
     for column in contract.kind(kind).columns:
         sql_type = contract.types[column.type].sql
         lines.append(f"{column.name} {sql_type}{' NOT NULL' if column.required else ''}")
+    lines += _RAW_DERIVED.get(kind, ())
     body = ",\n    ".join(lines)
     return f"CREATE TABLE IF NOT EXISTS raw.{kind} (\n    {body}\n);\n"
 
 
-# Derived when the rows come into force (pipelines/ingest/sql/seances_residences.sql).
-_STAGING_DERIVED = {"seances": ",\n           NULL::BOOLEAN AS reside_qpv"}
+def staging_view(contract: Contract, kind: str) -> str:
+    """staging.<kind> as a view of raw.<kind>'s rows in force (columns in contract order)."""
+    columns = [
+        "file_id",
+        "row_number",
+        *(column.name for column in contract.kind(kind).columns),
+        *_STAGING_VIEWS[kind],
+    ]
+    return (
+        f"CREATE OR REPLACE VIEW staging.{kind} AS\n"
+        f"    SELECT {', '.join(columns)}\n"
+        f"    FROM raw.{kind} WHERE en_vigueur;\n"
+    )
 
 
-def staging_table(kind: str) -> str:
+def staging_table(contract: Contract, kind: str) -> str:
+    if kind in _STAGING_VIEWS:
+        return staging_view(contract, kind)
     return (
         f"CREATE TABLE IF NOT EXISTS staging.{kind} AS\n"
-        f"    SELECT *, {_STAGING_EXTRA}{_STAGING_DERIVED.get(kind, '')}\n"
+        f"    SELECT *, {_STAGING_EXTRA}\n"
         f"    FROM raw.{kind} WHERE false;\n"
     )
 
@@ -51,12 +72,13 @@ def staging_table(kind: str) -> str:
 def contract_ddl(contract: Contract = CONTRACT) -> str:
     """Accepted rows of every version (raw.*: provenance file_id + row_number, then the
     contract's columns) and rows in force (staging.*: the same plus the report's
-    provenance). freins holds normalised codes joined by ';' (NULL when none)."""
+    provenance; for sessions, a view of raw.seances' rows in force). freins holds
+    normalised codes joined by ';' (NULL when none)."""
     return "".join(
         [
             "CREATE SCHEMA IF NOT EXISTS raw;\nCREATE SCHEMA IF NOT EXISTS staging;\n",
             *(raw_table(contract, kind) for kind in contract.kinds),
-            *(staging_table(kind) for kind in contract.kinds),
+            *(staging_table(contract, kind) for kind in contract.kinds),
         ]
     )
 
@@ -73,13 +95,18 @@ def missing_columns_sql(con: duckdb.DuckDBPyConnection, contract: Contract = CON
     have = {(s, t, c) for s, t, c, *_ in layout(con, contract)}
     statements = []
     for kind in contract.kinds:
+        schemas = ("raw",) if kind in _STAGING_VIEWS else ("raw", "staging")
+        missing = False
         for column in contract.kind(kind).columns:
             sql_type = contract.types[column.type].sql
-            for schema in ("raw", "staging"):
+            for schema in schemas:
                 if (schema, kind, column.name) not in have:
+                    missing = True
                     statements.append(
                         f"ALTER TABLE {schema}.{kind} ADD COLUMN {column.name} {sql_type};"
                     )
+        if missing and kind in _STAGING_VIEWS:  # a view's columns are fixed when it is made
+            statements.append(staging_view(contract, kind).rstrip())
     return "\n".join(statements)
 
 

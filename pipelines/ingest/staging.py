@@ -23,6 +23,9 @@ RESIDENCES_SQL = SQL_DIR / "seances_residences.sql"
 SCOPE_SQL = SQL_DIR / "build_scope.sql"
 REPORT_ORDER_SQL = SQL_DIR / "report_order_refresh.sql"
 STAGING_TABLES = ("participants", "seances", "financements")
+# Copied at each build; staging.seances is a view of raw.seances' rows in force, which
+# 04_staging_seances.sql flags in place (migration 0012).
+COPIED_TABLES = ("participants", "financements")
 # Above this share of the contract's actions, one full build is cheaper than per action.
 MAX_SCOPE_SHARE = 0.25
 
@@ -64,16 +67,17 @@ def _scope_of_build_actions(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def fill_session_residences(con: duckdb.DuckDBPyConnection) -> None:
-    """Set staging.seances.reside_qpv as the rows-in-force build does, for a staging.*
+    """Set the sessions' reside_qpv as the rows-in-force build does, for rows in force
     written directly (tests, benchmarks)."""
     _scope_all(con)
     con.execute(RESIDENCES_SQL.read_text(encoding="utf-8"))
-    con.execute("UPDATE staging.seances SET reside_qpv = NULL")  # enrolments may have changed
+    con.execute("UPDATE raw.seances SET reside_qpv = NULL")  # enrolments may have changed
     con.execute(
         """
-        UPDATE staging.seances AS s SET reside_qpv = r.qpv
+        UPDATE raw.seances AS s SET reside_qpv = r.qpv
         FROM seances_residences AS r
-        WHERE r.id_participant = s.id_participant AND r.code_action = s.code_action
+        WHERE s.en_vigueur AND r.id_participant = s.id_participant
+            AND r.code_action = s.code_action
             AND s.date_seance >= r.debut AND s.date_seance < r.fin
         """
     )
@@ -128,7 +132,7 @@ def build_staging(con: duckdb.DuckDBPyConnection, force: bool = False) -> dict[s
         scope = _changed_actions(con) if partial else None
         if scope is None:
             _scope_all(con)
-            for table in STAGING_TABLES:  # emptied at once, then filled
+            for table in COPIED_TABLES:  # emptied at once, then filled
                 name = f"staging.{table}"
                 con.execute(f"CREATE OR REPLACE TABLE {name} AS FROM {name} LIMIT 0")
             con.execute("DELETE FROM staging.cross_file_warnings")

@@ -46,12 +46,17 @@ def new_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def insert(con, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert rows into staging.<table>/ref.<table>, with provenance filled in."""
+    """Insert rows into staging.<table>/ref.<table>, with provenance filled in. Sessions in
+    force are raw.seances' rows flagged en_vigueur (staging.seances is a view of them)."""
     if not rows:
         return
     cols = list(columns)
     values = [list(r) for r in rows]
-    if table.startswith("staging."):
+    if table == "staging.seances":
+        table, kept = "raw.seances", [i for i, c in enumerate(cols) if c != "code_partenaire"]
+        cols = [cols[i] for i in kept] + ["file_id", "row_number", "en_vigueur"]
+        values = [[v[i] for i in kept] + ["test", n + 2, True] for n, v in enumerate(values)]
+    elif table.startswith("staging."):
         cols += ["file_id", "row_number", "periode", "periode_rang"]
         values = [v + ["test", i + 2, "2025", 1] for i, v in enumerate(values)]
         if "report_order" not in cols:
@@ -59,7 +64,7 @@ def insert(con, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None
             values = [v + [1] for v in values]
     marks = ", ".join("?" for _ in cols)
     con.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", values)
-    if table.startswith("staging."):
+    if table.startswith(("staging.", "raw.")):
         # as the rows-in-force build does: each session takes its enrolment's residence
         fill_session_residences(con)
 

@@ -126,7 +126,7 @@ def test_recompute_replaces_the_table(warehouse):
 def test_a_failing_run_keeps_the_previous_table(warehouse):
     load_hand_fixture(warehouse)
     compute_indicators(warehouse)
-    warehouse.execute("DROP TABLE staging.seances")
+    warehouse.execute("DROP VIEW staging.seances")
     with pytest.raises(duckdb.Error):
         compute_indicators(warehouse)
     (n,) = warehouse.execute("SELECT count(*) FROM marts.indicateurs").fetchall()[0]

@@ -56,7 +56,7 @@ def test_additive_breakdowns_sum_to_ensemble(data):
             assert num_parts <= num and den_parts <= den, key
         # every session here has an enrolment in its action -> exact sums
         con.execute(
-            "DELETE FROM staging.seances AS s WHERE NOT EXISTS (SELECT 1 FROM "
+            "DELETE FROM raw.seances AS s WHERE NOT EXISTS (SELECT 1 FROM "
             "staging.participants AS p WHERE p.id_participant = s.id_participant "
             "AND p.code_action = s.code_action)"
         )

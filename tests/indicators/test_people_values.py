@@ -13,9 +13,9 @@ from indicators.compute import SQL_DIR, compute_indicators, sql_files
 
 ALL = "SELECT * FROM marts.indicateurs ORDER BY ALL"
 NEW_SESSION = (
-    "INSERT INTO staging.seances (file_id, row_number, id_participant, code_action, "
-    "date_seance, presence, code_partenaire, periode, periode_rang, report_order) "
-    "VALUES ('s2', 2, 'P1', 'A1', DATE '2025-02-20', 'absent', 'PA', '2025', 1, 2)"
+    "INSERT INTO raw.seances (file_id, row_number, id_participant, code_action, "
+    "date_seance, presence, en_vigueur) "
+    "VALUES ('s2', 2, 'P1', 'A1', DATE '2025-02-20', 'absent', true)"
 )
 
 
@@ -64,7 +64,7 @@ def test_a_changed_enrolment_computes_the_people_again(con):
 
 def test_a_session_in_a_new_year_computes_the_people_again(con):
     # 2026 becomes a period of the grid: the people are counted in it too
-    con.execute(NEW_SESSION.replace("2025-02-20", "2026-01-15").replace("'2025'", "'2026'"))
+    con.execute(NEW_SESSION.replace("2025-02-20", "2026-01-15"))
 
     summary = compute_indicators(con)
 

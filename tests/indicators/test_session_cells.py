@@ -13,9 +13,9 @@ from indicators.compute import compute_indicators
 
 ALL = "SELECT * FROM marts.indicateurs ORDER BY ALL"
 NEW_SESSION = (
-    "INSERT INTO staging.seances (file_id, row_number, id_participant, code_action, "
-    "date_seance, presence, code_partenaire, periode, periode_rang, report_order) "
-    "VALUES ('s2', 2, 'P1', 'A1', DATE '2025-02-20', 'absent', 'PA', '2025', 1, 2)"
+    "INSERT INTO raw.seances (file_id, row_number, id_participant, code_action, "
+    "date_seance, presence, en_vigueur) "
+    "VALUES ('s2', 2, 'P1', 'A1', DATE '2025-02-20', 'absent', true)"
 )
 
 

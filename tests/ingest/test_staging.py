@@ -305,8 +305,8 @@ def test_sessions_latest_report_wins_per_key_over_three_reports(wh, write_csv):
 
     in_force = rows(
         con,
-        "SELECT id_participant, strftime(date_seance, '%d/%m'), presence, periode "
-        "FROM staging.seances ORDER BY 1, 2",
+        "SELECT id_participant, strftime(date_seance, '%d/%m'), presence, f.periode "
+        "FROM staging.seances JOIN ingest.files AS f USING (file_id) ORDER BY 1, 2",
     )
     assert in_force == [
         ("P1", "10/03", "excuse", "2025"),

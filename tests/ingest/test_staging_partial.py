@@ -205,3 +205,37 @@ def test_a_change_of_many_actions_is_one_full_build(wh, write_csv):
 
     assert last_build_scope(con) is None  # M1 to M5: 5 of 11 actions, more than a quarter
     assert_same_as_full_build(con)
+
+
+def test_a_reprocessed_file_that_lost_an_action_rebuilds_it(wh, write_csv):
+    """Sessions in force are raw.seances' rows flagged in place: reprocessing a file deletes
+    its rows at once. A2 moves to MLJ in the reference, so ASSO1's A2 session is now
+    rejected: A2 is still rebuilt (the last build recorded the actions of each file's
+    sessions), and the warning on that session goes with it."""
+    root, con = wh
+    drop(
+        write_csv,
+        root,
+        "ASSO1/2025-S1/participants.csv",
+        PARTICIPANTS_HEADER,
+        [participant("P001", "A1", "10/03/2025")],
+        T0,
+    )
+    sessions = [session("P001", "A1", "12/03/2025"), session("P009", "A2", "12/03/2025")]
+    drop(write_csv, root, "ASSO1/2025-S1/seances.csv", SEANCES_HEADER, sessions, T0 + 1)
+    run(con, root, "r1")
+    warnings = "SELECT valeur, regle FROM staging.cross_file_warnings ORDER BY ALL"
+    assert rows(con, warnings) == [("P009", "seance_sans_inscription")]
+
+    con.execute("UPDATE ref.actions SET code_partenaire = 'MLJ' WHERE code_action = 'A2'")
+    run(con, root, "r2", reprocess=True)
+
+    assert last_build_scope(con) == 2  # A1 and A2, of 11 actions
+    assert rows(
+        con,
+        "SELECT f.kind, f.rows_accepted, f.rows_rejected FROM ingest.files AS f "
+        "WHERE kind = 'seances'",
+    ) == [("seances", 1, 1)]
+    assert rows(con, "SELECT id_participant, code_action FROM staging.seances") == [("P001", "A1")]
+    assert rows(con, warnings) == []
+    assert_same_as_full_build(con)

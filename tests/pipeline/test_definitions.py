@@ -82,9 +82,9 @@ def test_pandera_check_reports_a_row_in_force_that_breaks_the_schema(tmp_path):
     db = tmp_path / "wh.duckdb"
     with connect(db) as con:  # creates the layout
         con.execute(
-            "INSERT INTO staging.seances VALUES ('f1', 3, 'P1', 'A1', DATE '2025-03-04', "
-            "'present', 'ASSO', '2025', 20253, 1, NULL), "
-            "('f1', 4, 'P2', 'A1', DATE '2025-03-04', 'peut-etre', 'ASSO', '2025', 20253, 1, NULL)"
+            "INSERT INTO raw.seances VALUES ('f1', 3, 'P1', 'A1', DATE '2025-03-04', "
+            "'present', true, NULL), "
+            "('f1', 4, 'P2', 'A1', DATE '2025-03-04', 'peut-etre', true, NULL)"
         )
     result = schemas_pandera(
         context=dg.build_asset_check_context(), warehouse=Warehouse(database=str(db))

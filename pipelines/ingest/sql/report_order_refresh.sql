@@ -4,9 +4,6 @@
 UPDATE staging.participants AS s SET report_order = f.report_order
 FROM report_files AS f
 WHERE f.file_id = s.file_id AND s.report_order <> f.report_order;
-UPDATE staging.seances AS s SET report_order = f.report_order
-FROM report_files AS f
-WHERE f.file_id = s.file_id AND s.report_order <> f.report_order;
 UPDATE staging.financements AS s SET report_order = f.report_order
 FROM report_files AS f
 WHERE f.file_id = s.file_id AND s.report_order <> f.report_order;

@@ -3,7 +3,7 @@
 -- or before the session, else their first one there. Only enrolments of actions of
 -- actions.csv count, as in the indicators. One row per (person, action) interval
 -- [debut, fin): a pair whose enrolments agree on the residence has a single unbounded one;
--- staging.seances joins it (03_staging_seances.sql), fill_session_residences() updates it.
+-- 04_staging_seances.sql sets the sessions in force from it, fill_session_residences() too.
 -- Only the actions in the build's scope (in_build_scope, pipelines/ingest/load.py).
 -- (Key of staging.participants: one enrolment per person, action and date_entree.)
 CREATE OR REPLACE TEMP VIEW seances_residences AS
