@@ -243,3 +243,32 @@ def test_date_apres_periode_is_declared_once_and_applies_to_its_columns(
         "date_entree",
         "date_sortie",
     ]
+
+
+def test_a_session_column_reaches_the_view_of_the_sessions_in_force():
+    """staging.seances is a view of raw.seances' rows in force (migration 0012): a column
+    added to the contract's sessions is added to raw.seances and the view is made again."""
+    kind = CONTRACT.kind("seances")
+    extra = Column("a_distance", "À distance", "booleen", required=False)
+    extended = dataclasses.replace(
+        CONTRACT,
+        kinds={
+            **CONTRACT.kinds,
+            "seances": dataclasses.replace(kind, columns=(*kind.columns, extra)),
+        },
+    )
+    migrated = duckdb.connect()
+    migrate(migrated)
+    statements = missing_columns_sql(migrated, extended)
+    assert statements.splitlines()[0] == "ALTER TABLE raw.seances ADD COLUMN a_distance BOOLEAN;"
+    migrated.execute(statements)
+    migrated.execute(
+        "INSERT INTO raw.seances (file_id, row_number, id_participant, code_action, date_seance, "
+        "presence, a_distance, en_vigueur) VALUES "
+        "('f1', 2, 'P1', 'A1', DATE '2025-03-04', 'present', true, true), "
+        "('f2', 2, 'P1', 'A1', DATE '2025-03-04', 'absent', NULL, false)"
+    )
+    assert migrated.sql("SELECT file_id, presence, a_distance FROM staging.seances").fetchall() == [
+        ("f1", "present", True)
+    ]
+    assert missing_columns_sql(migrated, extended) == ""
