@@ -1,7 +1,7 @@
 -- Cross-file warnings depend on every file in force: those of the rows about to be rebuilt
 -- (the actions in the build's scope, in_build_scope) are removed here, then recomputed by
 -- 06 and 07 from the new rows in force, in their own table (the file parser's warnings stay
--- in ingest.warnings). A full build has emptied the table already.
+-- in ingest.warnings). A full build has emptied the table and skips this file.
 DELETE FROM staging.cross_file_warnings AS w
 WHERE EXISTS (
     SELECT 1 FROM staging.seances AS s

@@ -29,9 +29,18 @@ FROM (
         JOIN report_files AS f USING (file_id)
         SEMI JOIN dates_partagees AS d USING (code_action, date_seance)
         WHERE in_build_scope(r.code_action)
+    ),
+    -- a grouped maximum joined back: cheaper than a window over every candidate
+    repetees AS (
+        SELECT id_participant, code_action, date_seance, max(rang) AS gagnant
+        FROM candidates
+        GROUP BY ALL
+        HAVING count(*) > 1
     )
-    SELECT ligne FROM candidates
-    QUALIFY rang <> max(rang) OVER (PARTITION BY id_participant, code_action, date_seance)
+    SELECT c.ligne
+    FROM candidates AS c
+    JOIN repetees AS k USING (id_participant, code_action, date_seance)
+    WHERE c.rang <> k.gagnant
 ) AS perdantes
 WHERE s.rowid = perdantes.ligne;
 UPDATE raw.seances AS s SET reside_qpv = res.qpv
