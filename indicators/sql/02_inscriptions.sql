@@ -31,9 +31,9 @@ SELECT p.id_participant, p.code_action, p.date_entree, p.date_sortie, p.motif_so
     p.niveau_formation, p.freins, p.prescripteur,
     NOT p.inscrit_france_travail AS non_inscrit_ft,
     r.rang,
-    CASE
-        WHEN year(p.date_entree) - p.annee_naissance < 26 THEN 'moins_26'
-        WHEN year(p.date_entree) - p.annee_naissance < 50 THEN '26_49'
+    CASE  -- age_entree: the alias above (DuckDB's lateral column aliases)
+        WHEN age_entree < 26 THEN 'moins_26'
+        WHEN age_entree < 50 THEN '26_49'
         ELSE '50_plus'
     END AS tranche_age,
     n.id_personne,
