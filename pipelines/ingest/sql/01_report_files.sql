@@ -11,3 +11,9 @@ SELECT
     row_number() OVER (ORDER BY periode_rang, arrival_seq)::BIGINT AS report_order
 FROM ingest.files
 WHERE in_force AND status = 'accepte';
+
+-- The rank of a row among the rows of one key: the most recent report wins, then the
+-- first row of its file (a file never holds a key twice: rule doublon). One number, so
+-- that a winner is a maximum (03, 04, 05).
+CREATE OR REPLACE TEMP MACRO rang_en_vigueur(report_order, row_number) AS
+    report_order * 4294967296 - row_number;

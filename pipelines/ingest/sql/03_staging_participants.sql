@@ -6,7 +6,7 @@ DELETE FROM staging.participants WHERE in_build_scope(code_action);
 -- read: ranking the whole rows in a window cost 1.5x as much at a big city's 2.2 M rows.
 INSERT INTO staging.participants BY NAME
 WITH gagnants AS (
-    SELECT arg_max(r.rowid, f.report_order * 4294967296 - r.row_number) AS ligne
+    SELECT arg_max(r.rowid, rang_en_vigueur(f.report_order, r.row_number)) AS ligne
     FROM raw.participants AS r
     JOIN report_files AS f USING (file_id)
     WHERE in_build_scope(r.code_action)

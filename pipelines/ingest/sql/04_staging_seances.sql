@@ -24,7 +24,7 @@ FROM (
     ),
     candidates AS (
         SELECT r.rowid AS ligne, r.id_participant, r.code_action, r.date_seance,
-            f.report_order * 4294967296 - r.row_number AS rang
+            rang_en_vigueur(f.report_order, r.row_number) AS rang
         FROM raw.seances AS r
         JOIN report_files AS f USING (file_id)
         SEMI JOIN dates_partagees AS d USING (code_action, date_seance)

@@ -8,5 +8,5 @@ JOIN report_files AS f USING (file_id)
 WHERE in_build_scope(r.code_action)
 QUALIFY row_number() OVER (
     PARTITION BY r.code_action, r.annee, r.financeur, r.type_convention, r.date_debut
-    ORDER BY f.report_order DESC, r.row_number
+    ORDER BY rang_en_vigueur(f.report_order, r.row_number) DESC
 ) = 1;
