@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -161,5 +162,24 @@ def _print_file_outcomes(root: Path, run_id: str) -> None:
     Console().print(table)
 
 
+def main() -> None:
+    """Run the command, then leave without Python's own teardown: unloading Dagster's,
+    polars' and DuckDB's modules took a second after every run (1.2 s of a 10 s rerun).
+    Every file and connection is closed by then; the streams are flushed here."""
+    try:
+        app()
+        code = 0
+    except SystemExit as done:
+        code = done.code
+    if not isinstance(code, int):  # sys.exit("message") or sys.exit(None)
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    app()
+    main()
