@@ -8,6 +8,8 @@ Layout under <root>/publish/:
     telechargements  -> .courant/telechargements
     rapports         -> .courant/rapports
     revues/ …                                        written by other jobs: never touched
+    .kit-avance/<inputs>/kit-partenaire/ …           a big partner kit prepared ahead
+                                                     (kit_output.py), linked, then removed
 
 Every builder writes its folder into a new generation; then `.courant` is replaced by one
 atomic rename, so readers see the previous publication or the new one, never a mix, and

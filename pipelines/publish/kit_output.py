@@ -2,17 +2,28 @@
 
 It depends on the reference only: while the reference (and the code) is that of the kit
 in force, the same files are linked into the new generation. Otherwise it is built; for a
-big contract (108 partners: 324 workbooks, about 8 CPU-s) on a worker process, while the
-site is built, and waited for before the switch (Builder.finish).
+big contract (108 partners: 324 workbooks, about 7 CPU-s) ahead of the publication, as
+soon as the reference is written (`prepare_ahead`, called by the `referentiel` asset), on
+a low-priority process that uses the moments the files stage and the rows in force leave
+a core idle; the publication links it, waiting for it if need be (Builder.finish). Built
+ahead under publish/.kit-avance/<inputs>/, with the relative layout of a generation, so
+its pages link the site as the kit built in a generation does.
 """
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
+import os
+import shutil
+import signal
+from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import duckdb
 
-from pipelines import freshness
+from pipelines import freshness, settings
 from pipelines.fsutil import link_tree
 from pipelines.kit import build_partner_kit
 from pipelines.kit.reference import KitReference, kit_reference
@@ -23,11 +34,123 @@ KIT = "kit-partenaire"
 # What the partner kit is made from (pipelines/kit/reference.py), with the code.
 KIT_TABLES = ("ref.contrat", "ref.partenaires", "ref.actions", "ref.qpv")
 BACKGROUND_FROM_PARTNERS = 20  # fewer: built in place, where a worker would cost more
+AHEAD = ".kit-avance"
+# Below the run's own work (nice 0): the kit takes the cores' idle moments, and about a
+# tenth of a core when none is idle.
+AHEAD_NICENESS = 10
+
+_ahead: dict[Path, BaseProcess] = {}  # kits being prepared by this process, by folder
 
 
 def count_partner_kit(reference: KitReference, folder: Path, site_dir: Path) -> int:
     """build_partner_kit on a worker process; returns the number of files written."""
     return len(build_partner_kit(reference, folder, site_dir=site_dir))
+
+
+def kit_inputs(con: duckdb.DuckDBPyConnection) -> str:
+    return freshness.tables_fingerprint(con, KIT_TABLES)
+
+
+def in_force(con: duckdb.DuckDBPyConnection, publish: Path, inputs: str) -> bool:
+    """The kit in force was built from `inputs`."""
+    previous = current_generation(publish)
+    built = freshness.last_build(con, KIT, inputs)
+    return previous is not None and (built or {}).get("generation") == previous.name
+
+
+def prepare_ahead(con: duckdb.DuckDBPyConnection, root: Path) -> str:
+    """Start building the kit of the reference in ref.* on a low-priority process, when the
+    next publication would build it and it is big. Returns what was done (metadata)."""
+    publish = root / "publish"
+    inputs = kit_inputs(con)
+    if in_force(con, publish, inputs):
+        return "en vigueur"
+    target = publish / AHEAD / inputs
+    running = _ahead.get(target)
+    if target.is_dir() or (running is not None and running.is_alive()):
+        return "en cours"
+    reference = kit_reference(con)
+    if reference.partenaires.height < BACKGROUND_FROM_PARTNERS:
+        return "à la publication"
+    _drop_ahead(publish)
+    site = settings.publish_dirs(root)["site"].name
+    process = multiprocessing.get_context("spawn").Process(
+        target=_build_ahead, args=(reference, target, site, os.getpid()), daemon=True
+    )
+    process.start()
+    _ahead[target] = process
+    return "en cours"
+
+
+def _build_ahead(reference: KitReference, target: Path, site: str, parent: int) -> None:
+    _die_with(parent)
+    os.nice(AHEAD_NICENESS)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    written = build_partner_kit(reference, tmp / KIT, site_dir=tmp / site)
+    if all(path.is_file() for path in written):  # whole, or not published
+        os.replace(tmp, target)
+
+
+def _die_with(parent: int) -> None:
+    """A kill -9 of the run stops its kit too (Linux), which could otherwise finish later
+    into a folder the next run has cleared."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # died before the line above
+        os._exit(1)
+
+
+def _drop_ahead(publish: Path, keep: Path | None = None) -> None:
+    """Kits prepared ahead for another reference, or left by a killed run."""
+    folder = publish / AHEAD
+    for target, process in list(_ahead.items()):
+        if target != keep:
+            process.kill()
+            process.join()
+            del _ahead[target]
+    if folder.is_dir():
+        for entry in folder.iterdir():
+            if entry != keep:
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+@dataclass
+class AheadKit:
+    """A kit prepared ahead (or still being prepared), linked into `folder` by `wait()`;
+    None when its preparation failed."""
+
+    target: Path
+    folder: Path
+    process: BaseProcess | None
+
+    def wait(self) -> tuple[int | None]:
+        if self.process is not None:
+            self.process.join()
+        if not self.target.is_dir():
+            return (None,)
+        linked = link_tree(self.target / KIT, self.folder)
+        shutil.rmtree(self.target.parent, ignore_errors=True)  # with any leftover
+        return (linked,)
+
+    def cancel(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+def _ahead_of(publish: Path, inputs: str, folder: Path) -> AheadKit | None:
+    target = publish / AHEAD / inputs
+    process = _ahead.pop(target, None)
+    if process is not None and process.is_alive():
+        try:  # the publication waits for it now: its own share of the cores
+            os.setpriority(os.PRIO_PROCESS, process.pid, 0)
+        except OSError:  # lowering a niceness needs privileges: it keeps its own
+            pass
+        return AheadKit(target, folder, process)
+    return AheadKit(target, folder, None) if target.is_dir() else None
 
 
 class KitOutput:
@@ -37,26 +160,32 @@ class KitOutput:
     def __init__(self, con: duckdb.DuckDBPyConnection, background: list[Pending], site: str):
         self.con, self.background, self.site = con, background, site
         self.inputs, self.generation, self.pending = "", "", None
+        self.folder = self.site_dir = None
 
     def build(self, folder: Path, generation: Path) -> dict:
-        self.inputs = freshness.tables_fingerprint(self.con, KIT_TABLES)
+        self.inputs = kit_inputs(self.con)
         self.generation = generation.name
-        previous = current_generation(generation.parent.parent)
-        built = freshness.last_build(self.con, KIT, self.inputs)
-        if previous is not None and (built or {}).get("generation") == previous.name:
+        publish = generation.parent.parent
+        previous = current_generation(publish)
+        if in_force(self.con, publish, self.inputs):
             # the reference has not changed since the kit in force: the same files, linked
             # (and recorded as this generation's, for the next publication to link them)
             linked = link_tree(previous / KIT, folder)
             self._record()
             return {"fichiers": linked, "reconstruit": 0}
-        reference = kit_reference(self.con)
         # per partner: XLSX templates and the partner guide, linked to this generation's site
-        site_dir = generation / self.site
+        self.folder, self.site_dir = folder, generation / self.site
+        self.pending = _ahead_of(publish, self.inputs, folder)
+        if self.pending is not None:
+            self.background.append(self.pending)
+            return {"prepare_en_avance": 1}
+        _drop_ahead(publish)
+        reference = kit_reference(self.con)
         if reference.partenaires.height < BACKGROUND_FROM_PARTNERS:
-            written = build_partner_kit(reference, folder, site_dir=site_dir)
+            written = build_partner_kit(reference, folder, site_dir=self.site_dir)
             self._record()
             return {"fichiers": len(written)}
-        self.pending = start_process(count_partner_kit, reference, folder, site_dir)
+        self.pending = start_process(count_partner_kit, reference, folder, self.site_dir)
         self.background.append(self.pending)
         return {}
 
@@ -65,6 +194,9 @@ class KitOutput:
             return {}
         (written,) = self.pending.wait()
         self.pending = None
+        if written is None:  # its preparation ahead failed: built here, as it would have been
+            reference = kit_reference(self.con)
+            written = len(build_partner_kit(reference, self.folder, site_dir=self.site_dir))
         self._record()
         return {"fichiers": written}
 

@@ -25,6 +25,7 @@ from pipelines.ingest.scan import scan_incoming
 from pipelines.ingest.scan_cache import HashCache
 from pipelines.ingest.staging import build_staging, last_build_scope
 from pipelines.progress import Stage
+from pipelines.publish.kit_output import prepare_ahead
 from pipelines.warehouse import as_frame
 
 GROUP = "ingestion"
@@ -65,8 +66,15 @@ def referentiel(context: dg.AssetExecutionContext, data_root: DataRoot, warehous
             }
             freshness.record(con, "referentiel", inputs, facts)
         stage.rows = sum(facts[k] for k in ("actions", "partenaires", "qpv", "cibles"))
+        # the partner kit depends on the reference only: a big one is built from now on, in
+        # the moments the next stages leave a core idle, for the publication to link it
+        kit = prepare_ahead(con, data_root.root)
     return dg.MaterializeResult(
-        metadata={**stage.metadata(), **{k: v for k, v in facts.items() if k != "tables"}}
+        metadata={
+            **stage.metadata(),
+            **{k: v for k, v in facts.items() if k != "tables"},
+            "kit_partenaire": kit,
+        }
     )
 
 
