@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -23,6 +25,7 @@ from pipelines.fsutil import staged_dir
 from pipelines.ingest.report_html import ISSUE_HEADERS, Layout, file_page, index_page
 from pipelines.ingest.report_reuse import ReportReuse, rows_by_file, shared_key
 from pipelines.publish.relances import reminder_texts
+from pipelines.publish.xlsx_jobs import Pending, start_process
 from pipelines.safe_text import neutralise_frame
 from pipelines.settings import publish_dirs
 from pipelines.warehouse import as_frame
@@ -40,6 +43,11 @@ LEFT JOIN (SELECT file_id, avertissements AS n FROM staging.file_warning_counts)
     ON w.file_id = f.file_id
 ORDER BY f.arrival_seq DESC
 """
+# A big city's 1,098 pages took 5 CPU-s, all in the publishing process while its other
+# outputs waited; from this many pages to render, a publication renders them on a worker.
+PAGES_ON_A_WORKER = 200
+# a page to render: its name, its file's log row, rejected rows, warnings, its CSV's name
+Page = tuple[str, dict, pl.DataFrame, pl.DataFrame, str]
 
 
 def write_validation_index(
@@ -61,11 +69,15 @@ def write_validation_reports(
     run_id: str | None = None,
     site_dir: Path | None = None,
     reuse: ReportReuse | None = None,
+    background: list[Pending] | None = None,
 ) -> list[Path]:
     """Write every file's report and index.html; `run_id` defaults to the latest run;
     `site_dir` (linked from every page) defaults to the site's folder beside `out_dir`, as
     settings.publish_dirs lays out publish/ (also inside a folder built aside). With
-    `reuse`, a page whose inputs are those of the reports in force is linked from them."""
+    `reuse`, a page whose inputs are those of the reports in force is linked from them.
+    With `background` (a publication, whose generation nobody reads before its switch),
+    many pages are rendered on a worker process, written into `out_dir` meanwhile; the
+    caller waits for what it appends to `background`."""
     out_dir = Path(out_dir)
     layout = _layout(con, out_dir, site_dir)
     files = as_frame(con.sql(FILES_SQL))
@@ -81,8 +93,9 @@ def write_validation_reports(
     csv_rejections, csv_warnings = _csv_rows(all_rejections), _csv_rows(all_warnings)
     empty_csv = _csv_bytes(empty.select(list(ISSUE_HEADERS)).rename(ISSUE_HEADERS))
     written: list[str] = []
+    pages: list[Page] = []
     shared = shared_key(layout)
-    with staged_dir(out_dir) as build:
+    with _written_into(out_dir, in_place=background is not None) as build:
         for row in files.iter_rows(named=True):
             file_id = row["file_id"]
             rejected = rejections.get(file_id, empty)
@@ -100,9 +113,11 @@ def write_validation_reports(
             (build / csv_name).write_bytes(empty_csv if rows_csv is None else _csv_bytes(rows_csv))
             if warned.height:
                 (build / names[2]).write_bytes(_csv_bytes(csv_warnings[file_id]))
-            (build / page_name).write_text(
-                file_page(layout, row, rejected, warned, csv_name), encoding="utf-8"
-            )
+            pages.append((page_name, row, rejected, warned, csv_name))
+        if background is not None and len(pages) >= PAGES_ON_A_WORKER:
+            background.append(start_process(write_pages, layout, pages, build))
+        else:
+            write_pages(layout, pages, build)
         (build / "index.html").write_text(index_page(layout, files, run_id), encoding="utf-8")
         written.append("index.html")
         # (v2) the report follow-up, beside the reports it links to (data contract section 6)
@@ -111,6 +126,27 @@ def write_validation_reports(
         )
         written.append(suivi.SITE_PATH)
     return [out_dir / name for name in written]
+
+
+@contextmanager
+def _written_into(out_dir: Path, in_place: bool) -> Iterator[Path]:
+    """A folder built aside and swapped in whole (staged_dir), or `out_dir` itself, a
+    folder of a generation that is not switched in yet."""
+    if not in_place:
+        with staged_dir(out_dir) as build:
+            yield build
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    yield out_dir
+
+
+def write_pages(layout: Layout, pages: list[Page], folder: Path) -> int:
+    """Render and write the files' pages (on a worker process for a big publication)."""
+    for page_name, row, rejected, warned, csv_name in pages:
+        (folder / page_name).write_text(
+            file_page(layout, row, rejected, warned, csv_name), encoding="utf-8"
+        )
+    return len(pages)
 
 
 def _layout(con: duckdb.DuckDBPyConnection, out_dir: Path, site_dir: Path | None) -> Layout:

@@ -33,22 +33,31 @@ RELANCES = "relances"  # (v2) reminder list and texts (data contract section 6)
 def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder]:
     # workbooks still being written by the downloads (big publications): the reports, the
     # kit and the site's other pages are built meanwhile; the pages that list the downloads
-    # wait for them. A big partner kit is built on a worker too, waited for at the end.
+    # wait for them. A big publication's report pages and a big partner kit are built on
+    # workers too (the kit usually ahead, kit_output.py), waited for at the end.
     deferred: list[Pending] = []
     background: list[Pending] = []
 
     def downloads(folder: Path, _generation: Path) -> dict:
         return {"fichiers": len(export_tables(con, folder, deferred))}
 
+    pages: list[Pending] = []  # the reports' pages rendered on a worker
+
     def reports(folder: Path, generation: Path) -> dict:
         # the pages of files whose report has not changed are linked from the reports in
         # force (pipelines/ingest/report_reuse.py)
         reuse = ReportReuse.since(con, current_generation(generation.parent.parent), REPORTS)
-        # write_validation_reports replaces its folder whole: give it the generation's path
-        folder.rmdir()
-        written = write_validation_reports(con, folder, run_id=run_id, reuse=reuse)
+        written = write_validation_reports(
+            con, folder, run_id=run_id, reuse=reuse, background=pages
+        )
+        background.extend(pages)
         reuse.record(con, generation)
         return {"pages": len(written), "pages_reprises": reuse.linked}
+
+    def reports_rendered() -> dict:
+        if not pages:
+            return {}
+        return {"pages_sur_un_processus": sum(sum(pending.wait()) for pending in pages)}
 
     def site(folder: Path, generation: Path) -> dict:
         def workbooks_written() -> None:
@@ -92,7 +101,7 @@ def builders(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[Builder
     kit = KitOutput(con, background, SITE)
     return [
         Builder(DOWNLOADS, downloads),
-        Builder(REPORTS, stopping_background_work(reports)),
+        Builder(REPORTS, stopping_background_work(reports), finish=reports_rendered),
         Builder(KIT, stopping_background_work(kit.build), finish=kit.finish),
         Builder(SITE, stopping_background_work(site)),
         Builder(RELANCES, stopping_background_work(relances)),

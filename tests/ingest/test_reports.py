@@ -8,6 +8,7 @@ import re
 import pytest
 from ingest_kit import PARTICIPANTS_HEADER, drop, make_warehouse, participant, rows, run
 
+from pipelines.ingest import reports
 from pipelines.ingest.reports import write_validation_reports
 
 T0 = 1_735_689_600
@@ -216,3 +217,22 @@ def test_warnings_have_their_own_excel_csv_linked_from_the_page(wh, write_csv):
         lines = list(csv.reader(f, delimiter=";"))
     assert len(lines) == 2  # header + the one warning, on the partner's row 2
     assert lines[1][0] == "2" and "permis" in lines[1][2]
+
+
+def test_a_publication_renders_many_pages_on_a_worker_process_the_same(reported, monkeypatch):
+    """A publication with many pages to render hands them to a worker process and writes
+    the rest meanwhile (a generation is read only once switched in): the same files."""
+    root, con, out, written = reported
+    monkeypatch.setattr(reports, "PAGES_ON_A_WORKER", 3)
+    background = []
+    elsewhere = root / "publish" / ".generations" / "g" / "rapports"
+
+    on_worker = write_validation_reports(con, elsewhere, run_id="run-1", background=background)
+
+    assert len(background) == 1  # the three files' pages, on one worker
+    assert background[0].wait() == [3]
+    assert sorted(p.name for p in on_worker) == sorted(p.name for p in written)
+    dated = {"index.html", "suivi-remontees.html"}  # they show when they were written
+    pages = {p.name: p.read_bytes() for p in elsewhere.iterdir() if p.name not in dated}
+    assert pages == {p.name: p.read_bytes() for p in out.iterdir() if p.name not in dated}
+    assert sum(name.endswith(".html") for name in pages) == 3
