@@ -78,17 +78,29 @@ def prepare_ahead(con: duckdb.DuckDBPyConnection, root: Path) -> str:
         target=_build_ahead, args=(reference, target, site, os.getpid()), daemon=True
     )
     process.start()
+    # from its start (its imports included), not once it runs our code
+    os.setpriority(os.PRIO_PROCESS, process.pid, AHEAD_NICENESS)
     _ahead[target] = process
     return "en cours"
 
 
 def _build_ahead(reference: KitReference, target: Path, site: str, parent: int) -> None:
     _die_with(parent)
-    os.nice(AHEAD_NICENESS)
+    _lower_priority()
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     written = build_partner_kit(reference, tmp / KIT, site_dir=tmp / site)
     if all(path.is_file() for path in written):  # whole, or not published
         os.replace(tmp, target)
+
+
+def _lower_priority() -> None:
+    """Every thread started meanwhile too: Linux sets a niceness per thread."""
+    tasks = Path("/proc/self/task")
+    for tid in [int(t) for t in os.listdir(tasks)] if tasks.is_dir() else [0]:
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid, AHEAD_NICENESS)
+        except OSError:  # a thread that ended meanwhile
+            pass
 
 
 def _die_with(parent: int) -> None:
