@@ -115,18 +115,13 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _drop_ahead(publish: Path, keep: Path | None = None) -> None:
+def _drop_ahead(publish: Path) -> None:
     """Kits prepared ahead for another reference, or left by a killed run."""
-    folder = publish / AHEAD
-    for target, process in list(_ahead.items()):
-        if target != keep:
-            process.kill()
-            process.join()
-            del _ahead[target]
-    if folder.is_dir():
-        for entry in folder.iterdir():
-            if entry != keep:
-                shutil.rmtree(entry, ignore_errors=True)
+    for process in _ahead.values():
+        process.kill()
+        process.join()
+    _ahead.clear()
+    shutil.rmtree(publish / AHEAD, ignore_errors=True)
 
 
 @dataclass
@@ -157,8 +152,8 @@ def _ahead_of(publish: Path, inputs: str, folder: Path) -> AheadKit | None:
     target = publish / AHEAD / inputs
     process = _ahead.pop(target, None)
     if process is not None and process.is_alive():
-        try:  # the publication waits for it now: its own share of the cores
-            os.setpriority(os.PRIO_PROCESS, process.pid, 0)
+        try:  # the publication waits for it now: its main thread, where its work is, gets
+            os.setpriority(os.PRIO_PROCESS, process.pid, 0)  # its own share of the cores
         except OSError:  # lowering a niceness needs privileges: it keeps its own
             pass
         return AheadKit(target, folder, process)
