@@ -51,11 +51,13 @@ def kit_inputs(con: duckdb.DuckDBPyConnection) -> str:
     return freshness.tables_fingerprint(con, KIT_TABLES)
 
 
-def in_force(con: duckdb.DuckDBPyConnection, publish: Path, inputs: str) -> bool:
-    """The kit in force was built from `inputs`."""
+def kit_in_force(con: duckdb.DuckDBPyConnection, publish: Path, inputs: str) -> Path | None:
+    """The folder of the kit in force, when it was built from `inputs`."""
     previous = current_generation(publish)
     built = freshness.last_build(con, KIT, inputs)
-    return previous is not None and (built or {}).get("generation") == previous.name
+    if previous is None or (built or {}).get("generation") != previous.name:
+        return None
+    return previous / KIT
 
 
 def prepare_ahead(con: duckdb.DuckDBPyConnection, root: Path) -> str:
@@ -63,7 +65,7 @@ def prepare_ahead(con: duckdb.DuckDBPyConnection, root: Path) -> str:
     next publication would build it and it is big. Returns what was done (metadata)."""
     publish = root / "publish"
     inputs = kit_inputs(con)
-    if in_force(con, publish, inputs):
+    if kit_in_force(con, publish, inputs) is not None:
         return "en vigueur"
     target = publish / AHEAD / inputs
     running = _ahead.get(target)
@@ -173,11 +175,11 @@ class KitOutput:
         self.inputs = kit_inputs(self.con)
         self.generation = generation.name
         publish = generation.parent.parent
-        previous = current_generation(publish)
-        if in_force(self.con, publish, self.inputs):
+        in_force = kit_in_force(self.con, publish, self.inputs)
+        if in_force is not None:
             # the reference has not changed since the kit in force: the same files, linked
             # (and recorded as this generation's, for the next publication to link them)
-            linked = link_tree(previous / KIT, folder)
+            linked = link_tree(in_force, folder)
             self._record()
             return {"fichiers": linked, "reconstruit": 0}
         # per partner: XLSX templates and the partner guide, linked to this generation's site
