@@ -4,6 +4,12 @@ from the data contract (pipelines/contract/).
 parse_report validates every accepted frame against these schemas: the rule masks of
 rules.py decide what is rejected, the schemas state what "accepted" means (types, codes,
 required columns, the row rules' invariants) and fail loudly if the two ever disagree.
+
+`conforms` answers "would validate() pass?" in one polars query: pandera collects once per
+column and per check (about 25 collects, 20 to 45 ms a call whatever the rows, a third of
+the workers' pandera-bound CPU on a big city's files). It evaluates pandera's own check
+functions, so a frame that conforms passes validate(); a frame that does not is handed to
+validate(), which makes the verdict and the error message.
 """
 
 from __future__ import annotations
@@ -12,6 +18,9 @@ from functools import cache
 
 import pandera.polars as pa
 import polars as pl
+from pandera.api.polars.types import PolarsData
+from pandera.backends.polars import builtin_checks  # noqa: F401 (registers pandera's checks)
+from pandera.backends.polars.checks import PolarsCheckBackend
 
 from pipelines.contract import BUDGET_YEARS, CONTRACT, Column, Contract
 
@@ -55,6 +64,78 @@ def schema_for(kind: str, contract: Contract = CONTRACT) -> pa.DataFrameSchema:
         ordered=True,
         name=kind,
     )
+
+
+def conforms(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> bool:
+    """True only when schema.validate(frame) passes: same columns in the same order with the
+    same types, no null (nor NaN) where not nullable, and every check true (or null when
+    the check ignores nulls). False may still pass validate()."""
+    expected, conditions = _compiled(schema)
+    if conditions is None or frame.schema != expected:
+        return False
+    if frame.height == 0:
+        return True
+    lazy = frame.lazy()
+    parts = [condition(lazy) for condition in conditions]
+    if any(part is False for part in parts):  # a check that answers for the whole frame
+        return False
+    parts = [part for part in parts if part is not True]
+    verdict = pl.concat(parts, how="horizontal").select(pl.all_horizontal(pl.all()).all())
+    return bool(verdict.collect().item())
+
+
+_COMPILED: dict[int, tuple] = {}  # by id(schema); holds the schema, so the id stays its own
+
+
+def _compiled(schema: pa.DataFrameSchema) -> tuple[pl.Schema, list | None]:
+    if id(schema) not in _COMPILED:
+        expected = pl.Schema({name: col.dtype.type for name, col in schema.columns.items()})
+        _COMPILED[id(schema)] = (schema, expected, _conditions(schema))
+    return _COMPILED[id(schema)][1:]
+
+
+def _conditions(schema: pa.DataFrameSchema) -> list | None:
+    """One function per condition (LazyFrame -> one boolean column, true where the row
+    passes), or None when the schema uses a feature conforms() does not evaluate."""
+    plain = not (schema.coerce or schema.unique or schema.parsers or schema.add_missing_columns)
+    if not (plain and schema.strict is True and schema.ordered):
+        return None
+    conditions = []
+    for index, (name, column) in enumerate(schema.columns.items()):
+        if column.coerce or column.unique or column.regex or column.parsers:
+            return None
+        if not column.nullable:
+            conditions.append(_not_null(name, column.dtype.type.is_float(), f"n{index}"))
+        conditions += [
+            _check(check, name, f"c{index}.{i}") for i, check in enumerate(column.checks)
+        ]
+    conditions += [_check(check, "*", f"f{i}") for i, check in enumerate(schema.checks)]
+    if any(c is None for c in conditions):
+        return None
+    return conditions
+
+
+def _not_null(name: str, is_float: bool, alias: str):
+    condition = pl.col(name).is_not_null()
+    if is_float:  # pandera counts NaN as null
+        condition = condition & pl.col(name).is_not_nan()
+    return lambda lazy: lazy.select(condition.alias(alias))
+
+
+def _check(check: pa.Check, key: str, alias: str):
+    """pandera's own evaluation of `check` (its backend's apply), nulls read as pandera
+    reads them (ignore_na: a pass)."""
+    if check.groupby is not None or check.groups is not None:
+        return None
+    backend = PolarsCheckBackend(check)
+
+    def condition(lazy: pl.LazyFrame) -> pl.LazyFrame | bool:
+        out = backend.apply(PolarsData(lazy, key))
+        if isinstance(out, bool):
+            return out
+        return out.select(pl.first().fill_null(check.ignore_na).alias(alias))
+
+    return condition
 
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {kind: schema_for(kind) for kind in CONTRACT.kinds}

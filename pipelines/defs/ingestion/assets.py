@@ -296,11 +296,14 @@ def _validate_staging(con, failures: dict[str, pl.DataFrame], actions: list[str]
     pay for it."""
     import pandera.errors as pa_errors
 
-    from pipelines.ingest.schemas import SCHEMAS
+    from pipelines.ingest.schemas import SCHEMAS, conforms
 
     def failure_cases(kind: str, batch) -> pl.DataFrame | None:
+        frame = pl.from_arrow(batch).cast(columns_of(kind))
+        if conforms(SCHEMAS[kind], frame):  # one query; pandera below lists what fails
+            return None
         try:
-            SCHEMAS[kind].validate(pl.from_arrow(batch).cast(columns_of(kind)), lazy=True)
+            SCHEMAS[kind].validate(frame, lazy=True)
         except pa_errors.SchemaErrors as err:
             return err.failure_cases
         return None
