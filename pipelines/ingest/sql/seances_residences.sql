@@ -14,20 +14,27 @@ WITH inscriptions AS (
     LEFT JOIN ref.qpv AS q ON q.code_qpv = p.code_qpv
     WHERE in_build_scope(p.code_action)
 ),
-bornes AS (
-    SELECT id_participant, code_action, qpv,
-        CASE WHEN row_number() OVER w = 1 THEN DATE '0001-01-01' ELSE date_entree END AS debut,
-        coalesce(lead(date_entree) OVER w, DATE '9999-12-31') AS fin,
-        bool_and(qpv) OVER paire = bool_or(qpv) OVER paire AS unique_residence
+-- A pair's enrolments agree on the residence (nearly every pair: most have one enrolment):
+-- one unbounded interval, with no window over the contract's enrolments.
+paires AS (
+    SELECT id_participant, code_action,
+        bool_and(qpv) = bool_or(qpv) AS unique_residence, any_value(qpv) AS qpv
     FROM inscriptions
-    WINDOW w AS (PARTITION BY id_participant, code_action ORDER BY date_entree),
-        paire AS (PARTITION BY id_participant, code_action)
+    GROUP BY ALL
+),
+bornes AS (
+    SELECT i.id_participant, i.code_action, i.qpv,
+        CASE WHEN row_number() OVER w = 1 THEN DATE '0001-01-01' ELSE i.date_entree END AS debut,
+        coalesce(lead(i.date_entree) OVER w, DATE '9999-12-31') AS fin
+    FROM inscriptions AS i
+    SEMI JOIN paires AS p
+        ON p.id_participant = i.id_participant AND p.code_action = i.code_action
+        AND NOT p.unique_residence
+    WINDOW w AS (PARTITION BY i.id_participant, i.code_action ORDER BY i.date_entree)
 )
 SELECT id_participant, code_action, qpv, debut, fin
 FROM bornes
-WHERE NOT unique_residence
 UNION ALL
-SELECT id_participant, code_action, any_value(qpv), DATE '0001-01-01', DATE '9999-12-31'
-FROM bornes
-WHERE unique_residence
-GROUP BY ALL;
+SELECT id_participant, code_action, qpv, DATE '0001-01-01', DATE '9999-12-31'
+FROM paires
+WHERE unique_residence;
