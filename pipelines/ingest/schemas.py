@@ -80,6 +80,8 @@ def conforms(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> bool:
     if any(part is False for part in parts):  # a check that answers for the whole frame
         return False
     parts = [part for part in parts if part is not True]
+    if not parts:
+        return True
     verdict = pl.concat(parts, how="horizontal").select(pl.all_horizontal(pl.all()).all())
     return bool(verdict.collect().item())
 
