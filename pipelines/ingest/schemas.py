@@ -73,8 +73,6 @@ def conforms(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> bool:
     expected, conditions = _compiled(schema)
     if conditions is None or frame.schema != expected:
         return False
-    if frame.height == 0:
-        return True
     lazy = frame.lazy()
     parts = [condition(lazy) for condition in conditions]
     if any(part is False for part in parts):  # a check that answers for the whole frame
