@@ -26,7 +26,7 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest import registry
-from pipelines.ingest.batch import InForce, PendingFile, RecordBatch
+from pipelines.ingest.batch import InForce, PendingFile, RecordBatch, files_per_batch
 from pipelines.ingest.model import ParsedReport, PartnerContext
 from pipelines.ingest.parse import parse_report
 from pipelines.ingest.prepare import Prepared, prepared_in_order
@@ -148,7 +148,7 @@ def ingest_files(
 
     previous_of = {f.rel: previous for f, previous in todo}
     decide = partial(_decide, parse=parse, context_for=context_for, max_bytes=max_bytes)
-    batch = RecordBatch(con, root, in_force)
+    batch = RecordBatch(con, root, in_force, files_per_batch(len(todo)))
     with few_checkpoints(con):  # few commits, and not one checkpoint per commit
         try:
             for f, prepared in prepared_in_order(root, jobs(), max_bytes, parse, len(todo)):

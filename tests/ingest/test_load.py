@@ -589,3 +589,14 @@ def test_a_file_written_after_the_scan_is_left_for_the_next_run(wh, write_csv):
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     assert rows(con, "SELECT sha256 FROM ingest.files") == [(sha,)]
     assert (root / "archive" / sha[:2]).is_dir()
+
+
+def test_a_batch_holds_a_sixteenth_of_the_run_between_16_and_64_files():
+    assert [batch.files_per_batch(n) for n in (1, 61, 256, 400, 1098, 5000)] == [
+        16,
+        16,
+        16,
+        25,
+        64,
+        64,
+    ]

@@ -62,11 +62,13 @@ def test_runs_killed_while_loading_and_while_publishing_recover(
     site = root / "publish" / "tableaux-de-bord"
 
     # 1. Killed while loading, 30 files archived: the batches before the one being archived
-    # (MAX_FILES files at most, pipelines/ingest/batch.py) are committed; not all files are.
+    # (files_per_batch files at most, pipelines/ingest/batch.py: 16 here) are committed; not
+    # all files are.
     log = tmp_path / "run1.log"
     kill_when(start_cli(root, home, log), lambda: archived_files(root) >= 30, log)
     loaded = query(root, "SELECT count(*) FROM ingest.files")[0][0]
-    assert 30 - batch.MAX_FILES <= loaded < received, loaded
+    assert batch.files_per_batch(received) == 16
+    assert 30 - 16 <= loaded < received, loaded
     assert not site.exists()
 
     # 2. The next run takes up where it stopped: every file once, the site published.
