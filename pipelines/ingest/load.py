@@ -25,7 +25,7 @@ from traceback import format_exc
 import duckdb
 import polars as pl
 
-from pipelines.ingest import registry
+from pipelines.ingest import handover, registry
 from pipelines.ingest.batch import InForce, PendingFile, RecordBatch, files_per_batch
 from pipelines.ingest.model import ParsedReport, PartnerContext
 from pipelines.ingest.parse import parse_report
@@ -126,6 +126,7 @@ def ingest_files(
     summary = IngestSummary(run_id=run_id)
     done = on_file or (lambda rows: None)
     registry.remove_stale_copies(root)  # left by a run killed while preparing files
+    handover.clear(root)  # same
     latest = registry.last_records_by_path(con)
     in_force = InForce(con)
     todo: list[tuple[IncomingFile, registry.KnownFile | None]] = []

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.ingest import registry
+from pipelines.ingest import handover, registry
 from pipelines.ingest.model import ParsedReport, PartnerContext
 from pipelines.ingest.parse import (
     ParseFailure,
@@ -63,10 +63,31 @@ class Prepared:
     parsed: ParsedReport | None = None
     error: Exception | None = None  # raised again by the writer: a fault of ours
     error_trace: str | None = None
+    # where a worker left parsed.accepted (handover.py); parsed.accepted is None meanwhile
+    accepted_file: Path | None = None
 
     @property
     def was_parsed(self) -> bool:
         return self.parsed is not None or self.error is not None
+
+    def hand_over(self, root: Path) -> None:
+        """On a worker: leave the accepted rows in a file rather than in the pipe."""
+        if self.parsed is not None and not self.parsed.refused:
+            self.accepted_file = handover.hand_over(root, self.parsed.accepted)
+            if self.accepted_file is not None:
+                self.parsed.accepted = None
+
+    def take_over(self) -> None:
+        """On the writer: the accepted rows back from their file."""
+        if self.accepted_file is not None:
+            self.parsed.accepted = handover.take_over(self.accepted_file)
+            self.accepted_file = None
+
+    def discard(self) -> None:
+        """Prepared but never recorded: its staged copy and handed rows go."""
+        handover.drop(self.accepted_file)
+        if self.staged is not None:
+            registry.discard_archive(self.staged)
 
 
 def prepare(
@@ -129,6 +150,8 @@ def prepare_chunk(root: Path, chunk: list[Job], max_bytes: int) -> list[Prepared
                     check_accepted(kind, item.parsed.accepted)
                 except Exception as err:  # raised by the writer, in order
                     item.parsed, item.error, item.error_trace = None, err, traceback.format_exc()
+    for item in prepared:
+        item.hand_over(root)
     return prepared
 
 
@@ -185,12 +208,15 @@ def prepared_in_order(
             nxt = next(chunks, None)
             if nxt is not None:
                 pending.append((nxt, pool.submit(prepare_chunk, root, nxt, max_bytes)))
-            for (f, _ctx), prepared in zip(chunk, future.result(), strict=True):
+            results = future.result()
+            for prepared in results:  # all of the chunk's, so that none is left behind
+                prepared.take_over()
+            for (f, _ctx), prepared in zip(chunk, results, strict=True):
                 yield f, prepared
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         for _chunk, future in pending:  # prepared but never recorded: drop their copies
             if future.done() and not future.cancelled() and future.exception() is None:
                 for prepared in future.result():
-                    if prepared.staged is not None:
-                        registry.discard_archive(prepared.staged)
+                    prepared.discard()
+        handover.clear(root)

@@ -4,13 +4,16 @@ and a schema failure is still the fault of the one file whose rows broke it."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import duckdb
 import pandera.errors as pa_errors
 import polars as pl
 import pytest
 from ingest_kit import SEANCES_HEADER, drop, make_warehouse
 
-from pipelines.ingest import parse, prepare
-from pipelines.ingest.load import partner_context, reference_scope
+from pipelines.ingest import handover, parse, prepare
+from pipelines.ingest.load import ingest_files, partner_context, reference_scope
 from pipelines.ingest.scan import scan_incoming
 
 T0 = 1_735_689_600
@@ -72,3 +75,46 @@ def test_chunks_hold_a_few_small_files_and_a_big_file_alone(chunk, monkeypatch):
     assert [len(c) for c in prepare._chunks(jobs)] == [2, 1]
     monkeypatch.setattr(prepare, "CHUNK_BYTES", 1)  # every file is bigger than that
     assert [len(c) for c in prepare._chunks(jobs)] == [1, 1, 1]
+
+
+def test_accepted_rows_cross_by_a_file_the_writer_maps_then_unlinks(chunk, monkeypatch):
+    """Each file's two accepted rows reach the writer through archive/.cadres (MIN_ROWS
+    lowered to 2 for these small files): nothing in the pipe, the same rows on arrival,
+    and no file left once they are taken over."""
+    root, jobs = chunk
+    monkeypatch.setattr(handover, "MIN_ROWS", 2)
+    together = prepare.prepare_chunk(root, jobs, 10_000)
+
+    assert all(item.parsed.accepted is None for item in together)  # not pickled
+    files = [item.accepted_file for item in together]
+    assert all(path.parent == root / "archive" / ".cadres" and path.is_file() for path in files)
+    for item in together:
+        item.take_over()
+    assert [item.parsed.accepted["id_participant"].to_list() for item in together] == [
+        ["P1", "P1"],
+        ["P2", "P2"],
+        ["P3", "P3"],
+    ]
+    assert together[0].parsed.accepted["date_seance"].to_list() == [
+        date(2025, 3, 12),
+        date(2025, 3, 19),
+    ]
+    assert not any(path.exists() for path in files)
+
+
+def test_a_frame_under_min_rows_stays_in_the_pipe(chunk):
+    root, jobs = chunk
+    together = prepare.prepare_chunk(root, jobs, 10_000)  # 2 rows each, MIN_ROWS 1,000
+    assert all(item.accepted_file is None for item in together)
+    assert [item.parsed.accepted.height for item in together] == [2, 2, 2]
+
+
+def test_handed_rows_left_by_a_killed_run_are_removed_by_the_next(chunk, monkeypatch):
+    root, jobs = chunk
+    monkeypatch.setattr(handover, "MIN_ROWS", 2)
+    left = [item.accepted_file for item in prepare.prepare_chunk(root, jobs, 10_000)]
+    assert len(left) == 3 and all(path.exists() for path in left)
+    con = duckdb.connect(str(root / "warehouse" / "test.duckdb"))  # make_warehouse's
+    ingest_files(con, root, [], run_id="next")  # a run with nothing new
+    con.close()
+    assert not (root / "archive" / ".cadres").exists()
