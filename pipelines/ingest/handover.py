@@ -50,10 +50,14 @@ def hand_over(root: Path, frame: pl.DataFrame) -> Path | None:
 
 
 def take_over(path: Path) -> pl.DataFrame:
-    """The frame written at `path`, mapped; the file is unlinked."""
+    """The frame written at `path`, mapped (read, where the file system cannot map it);
+    the file is unlinked."""
     try:
-        with pa.memory_map(str(path)) as source:
-            table = pyarrow.ipc.open_file(source).read_all()
+        try:
+            with pa.memory_map(str(path)) as source:
+                table = pyarrow.ipc.open_file(source).read_all()
+        except OSError:
+            return pl.read_ipc(path)
     finally:
         path.unlink(missing_ok=True)
     return pl.from_arrow(table)

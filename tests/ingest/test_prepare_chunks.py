@@ -118,3 +118,18 @@ def test_handed_rows_left_by_a_killed_run_are_removed_by_the_next(chunk, monkeyp
     ingest_files(con, root, [], run_id="next")  # a run with nothing new
     con.close()
     assert not (root / "archive" / ".cadres").exists()
+
+
+def test_rows_are_read_when_their_file_cannot_be_mapped(chunk, monkeypatch):
+    root, jobs = chunk
+    monkeypatch.setattr(handover, "MIN_ROWS", 2)
+    item = prepare.prepare_chunk(root, jobs, 10_000)[1]
+    path = item.accepted_file
+
+    def no_mapping(*args, **kwargs):
+        raise OSError("mmap unsupported")
+
+    monkeypatch.setattr(handover.pa, "memory_map", no_mapping)
+    item.take_over()
+    assert item.parsed.accepted["id_participant"].to_list() == ["P2", "P2"]
+    assert not path.exists()
