@@ -63,11 +63,6 @@ def take_over(path: Path) -> pl.DataFrame:
     return pl.from_arrow(table)
 
 
-def drop(path: Path | None) -> None:
-    if path is not None:
-        path.unlink(missing_ok=True)
-
-
 def clear(root: Path) -> None:
     """Remove the folder and whatever a killed run left in it."""
     shutil.rmtree(folder_of(root), ignore_errors=True)

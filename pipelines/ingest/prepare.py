@@ -83,12 +83,6 @@ class Prepared:
             self.parsed.accepted = handover.take_over(self.accepted_file)
             self.accepted_file = None
 
-    def discard(self) -> None:
-        """Prepared but never recorded: its staged copy and handed rows go."""
-        handover.drop(self.accepted_file)
-        if self.staged is not None:
-            registry.discard_archive(self.staged)
-
 
 def prepare(
     root: Path,
@@ -218,5 +212,6 @@ def prepared_in_order(
         for _chunk, future in pending:  # prepared but never recorded: drop their copies
             if future.done() and not future.cancelled() and future.exception() is None:
                 for prepared in future.result():
-                    prepared.discard()
-        handover.clear(root)
+                    if prepared.staged is not None:
+                        registry.discard_archive(prepared.staged)
+        handover.clear(root)  # with the rows those handed over
