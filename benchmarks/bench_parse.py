@@ -1,6 +1,7 @@
 """The workers' share of the files stage, in this process: archive copy, parsing and the
-pandera check of every chunk of a data root's partner files, and pickling what a worker
-sends back (pipelines/ingest/prepare.py, prepare_chunk). Prints wall and CPU seconds.
+pandera check of every chunk of a data root's partner files, and handing back what a worker
+sends, pickled or by file (pipelines/ingest/prepare.py, prepare_chunk; handover.py). Prints
+wall and CPU seconds.
 
     .venv/bin/python benchmarks/bench_parse.py [--source /tmp/bench_pipeline/many_1250000]
         [--files N] [--chunk-files 32] [--chunk-mb 32] [--runs 3]
@@ -55,8 +56,9 @@ def _once(root: Path, jobs: list[prepare.Job], files_per_chunk: int) -> tuple[fl
     rows = 0
     for chunk in prepare._chunks(jobs, files_per_chunk):
         prepared = prepare.prepare_chunk(root, chunk, 200 * 1024 * 1024)
-        pickle.dumps(prepared)  # what a worker sends to the writer
+        pickle.dumps(prepared)  # what a worker sends to the writer (big frames by file)
         for item in prepared:
+            item.take_over()  # as the writer does (pipelines/ingest/handover.py)
             rows += item.parsed.accepted.height if item.parsed is not None else 0
             if item.staged is not None:
                 registry.discard_archive(item.staged)
