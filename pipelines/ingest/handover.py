@@ -50,17 +50,19 @@ def hand_over(root: Path, frame: pl.DataFrame) -> Path | None:
 
 
 def take_over(path: Path) -> pl.DataFrame:
-    """The frame written at `path`, mapped (read, where the file system cannot map it);
-    the file is unlinked."""
+    """The frame written at `path`, mapped; the file is unlinked."""
     try:
-        try:
-            with pa.memory_map(str(path)) as source:
-                table = pyarrow.ipc.open_file(source).read_all()
-        except OSError:
-            return pl.read_ipc(path)
+        return _mapped(path)
     finally:
         path.unlink(missing_ok=True)
-    return pl.from_arrow(table)
+
+
+def _mapped(path: Path) -> pl.DataFrame:
+    try:
+        with pa.memory_map(str(path)) as source:
+            return pl.from_arrow(pyarrow.ipc.open_file(source).read_all())
+    except OSError:  # a file system that cannot map the file: read it
+        return pl.read_ipc(path)
 
 
 def clear(root: Path) -> None:
