@@ -39,8 +39,9 @@ def write_workbook(path: Path, sheets: list[Sheet], readme: list[tuple[str, str]
     bold, wrap = rx.Format().set_bold(), rx.Format().set_text_wrap().set_align("top")
     day = rx.Format().set_num_format(DATE)
     entries, widths, formats, frozen, filters = [], {}, {}, {}, {}
+    by_infinity = _secret_as_infinity(sheets)
     for sheet in sheets:
-        entries.append((sheet.name, _cells(sheet)))
+        entries.append((sheet.name, _cells(sheet, by_infinity)))
         widths[sheet.name] = {
             c: (sheet.widths or {}).get(c, sheet.width) for c in sheet.frame.columns
         }
@@ -69,18 +70,39 @@ def write_workbook(path: Path, sheets: list[Sheet], readme: list[tuple[str, str]
         column_widths=widths,
         column_formats=formats,
         autofilter=filters,
+        **({"inf_value": SECRET_MARK} if by_infinity else {}),
     )
 
 
-def _cells(sheet: Sheet):
-    """The sheet's rows as the writer takes them: a frame, or row dicts when a column
-    mixes numbers and 's'."""
-    frame = sheet.frame.with_columns(
+def _secret_as_infinity(sheets: list[Sheet]) -> bool:
+    """Whether the secret cells can be written as infinities that the writer shows as 's'
+    (inf_value): every secret column holds floats and no sheet has a true infinity. Else
+    the rows go to the writer as dicts, 0.5 CPU-s more per 100 k rows."""
+    for sheet in sheets:
+        floats = [c for c, dtype in sheet.frame.schema.items() if dtype.is_float()]
+        if not set(sheet.secret_columns) <= set(floats):
+            return False
+        if floats and any(sheet.frame.select(pl.col(floats).is_infinite().any()).row(0)):
+            return False
+    return True
+
+
+def _cells(sheet: Sheet, by_infinity: bool = False):
+    """The sheet's rows as the writer takes them: a frame (secret cells as infinities when
+    `by_infinity`), or row dicts when a column mixes numbers and 's'."""
+    frame = sheet.frame
+    if sheet.secret_columns and by_infinity:
+        hidden = pl.col("secret").fill_null(False)
+        frame = frame.with_columns(
+            pl.when(hidden).then(float("inf")).otherwise(pl.col(c)).alias(c)
+            for c in sheet.secret_columns
+        )
+    frame = frame.with_columns(
         pl.when(pl.col(c)).then(pl.lit("oui")).otherwise(pl.lit("non")).alias(c)
-        for c, dtype in sheet.frame.schema.items()
+        for c, dtype in frame.schema.items()
         if dtype == pl.Boolean
     )
-    if not sheet.secret_columns or not sheet.frame.height:
+    if by_infinity or not sheet.secret_columns or not sheet.frame.height:
         return frame
     rows = frame.to_dicts()
     hidden = dict.fromkeys(sheet.secret_columns, SECRET_MARK)
