@@ -5,7 +5,7 @@ warehouse (marts.indicateurs_publies, e.g. the many-files shape's after
 `--runs`.
 
     .venv/bin/python benchmarks/bench_workbooks.py \
-        [--entrepot /tmp/bench_pipeline/many_1250000/warehouse/warehouse.duckdb] [--runs 3]
+        [--entrepot /tmp/bench_pipeline/many_1250000/warehouse/evaluation.duckdb] [--runs 3]
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import duckdb
 from pipelines.publish import tables, xlsx_jobs
 from pipelines.publish.funders import FOLDER, export_funder_extracts
 
-DEFAULT = Path("/tmp/bench_pipeline/many_1250000/warehouse/warehouse.duckdb")
+DEFAULT = Path("/tmp/bench_pipeline/many_1250000/warehouse/evaluation.duckdb")
 
 
 def jobs(con, out: Path) -> list[xlsx_jobs.FileJob]:
