@@ -6,6 +6,10 @@ warehouse (marts.indicateurs_publies, e.g. the many-files shape's after
 
     .venv/bin/python benchmarks/bench_workbooks.py \
         [--entrepot /tmp/bench_pipeline/many_1250000/warehouse/evaluation.duckdb] [--runs 3]
+
+To compare two checkouts with one environment, set PYTHONPATH to the checkout measured:
+the script's own folder comes first on sys.path, then the checkout the environment was
+installed from.
 """
 
 from __future__ import annotations
