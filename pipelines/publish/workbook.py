@@ -87,7 +87,7 @@ def _secret_as_infinity(sheets: list[Sheet]) -> bool:
     return True
 
 
-def _cells(sheet: Sheet, by_infinity: bool = False):
+def _cells(sheet: Sheet, by_infinity: bool):
     """The sheet's rows as the writer takes them: a frame (secret cells as infinities when
     `by_infinity`), or row dicts when a column mixes numbers and 's'."""
     frame = sheet.frame
