@@ -392,18 +392,25 @@ def _funders_by(ctx, funders: list[str], scope_type: str) -> TableSection | None
 # ---------------------------------------------------------------- pages
 
 
-def equity_pages(ctx, downloads: list[tuple[str, int]]) -> list:
-    """The four pages, rendered with the site's templates (ctx.render)."""
+def equity_pages(ctx) -> list:
+    """The pages that do not list the downloads (comparison, QPV, publics), rendered with
+    the site's templates (ctx.render): the site renders them while the workbooks are
+    still being written."""
     comparison = comparison_context(ctx)
     pages = [
         ctx.render("comparaison.html", "comparaison.html", TITLES["comparaison.html"],
                    charts=len(comparison["views"]), **comparison)
     ]  # fmt: skip
-    for path, context in (
-        ("qpv.html", qpv_context(ctx)),
-        ("publics.html", publics_context(ctx)),
-        ("financeurs.html", funders_context(ctx, downloads)),
-    ):
-        charts = sum(1 for s in context["sections"] if isinstance(s, ChartBlock))
-        pages.append(ctx.render("analyse.html", path, TITLES[path], charts=charts, **context))
+    pages += [_analysis_page(ctx, "qpv.html", qpv_context(ctx))]
+    pages += [_analysis_page(ctx, "publics.html", publics_context(ctx))]
     return pages
+
+
+def funders_page(ctx, downloads: list[tuple[str, int]]):
+    """The funders' page, which links their downloads."""
+    return _analysis_page(ctx, "financeurs.html", funders_context(ctx, downloads))
+
+
+def _analysis_page(ctx, path: str, context: dict):
+    charts = sum(1 for s in context["sections"] if isinstance(s, ChartBlock))
+    return ctx.render("analyse.html", path, TITLES[path], charts=charts, **context)

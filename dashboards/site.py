@@ -18,7 +18,7 @@ import plotly
 from dashboards import data as site_data
 from dashboards import nav, suivi
 from dashboards.block_cache import BlockCache
-from dashboards.equity import equity_pages
+from dashboards.equity import equity_pages, funders_page
 from dashboards.pages import (
     Page,
     SiteContext,
@@ -96,12 +96,12 @@ def render_pages(
         pages += [scope_page(ctx, s) for s in ctx.data.scopes[t]]
         if t != "contrat" and nav.listed(ctx.data.scopes[t]):
             pages.append(scope_list_page(ctx, t))  # the menu links it instead of each scope
-    files = downloads()
-    pages += equity_pages(ctx, files)
+    pages += equity_pages(ctx)
     revues = revues or _revues(None)
-    pages += [downloads_page(ctx, files), revues_page(ctx, revues), methodology_page(ctx)]
+    pages += [revues_page(ctx, revues), methodology_page(ctx)]
     pages.append(suivi.site_page(ctx, con))  # (v2) report follow-up
-    return pages
+    files = downloads()  # last: the pages above are rendered while the workbooks are written
+    return [*pages, funders_page(ctx, files), downloads_page(ctx, files)]
 
 
 def revues_page_html(con: duckdb.DuckDBPyConnection, site_dir: Path, revues_dir: Path) -> str:
