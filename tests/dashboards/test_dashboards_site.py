@@ -153,6 +153,39 @@ def test_downloads_reports_and_methodology(built_site):
     assert 'href="../../rapports/index.html"' in read(site, "action/A2.html")
 
 
+def test_only_the_pages_listing_downloads_wait_for_the_workbooks(tmp_path, warehouse, monkeypatch):
+    """The publication writes the workbooks on other processes meanwhile: every page that
+    does not list them is rendered before the site waits (downloads_ready)."""
+    from dashboards.pages import SiteContext
+    from dashboards.site import write_site
+
+    rendered: list[str] = []
+    render = SiteContext.render
+
+    def recording(self, template, path, *args, **kwargs):
+        rendered.append(path)
+        return render(self, template, path, *args, **kwargs)
+
+    monkeypatch.setattr(SiteContext, "render", recording)
+    before_wait: list[str] = []
+    (tmp_path / "site").mkdir()
+    _, downloads = make_publish_inputs(tmp_path / "inputs")
+    (downloads / "financeurs").mkdir()
+    (downloads / "financeurs" / "caf.xlsx").write_bytes(b"PK")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        write_site(con, tmp_path / "site", None, downloads,
+                   downloads_ready=lambda: before_wait.extend(rendered))  # fmt: skip
+    finally:
+        con.close()
+    after_wait = rendered[len(before_wait) :]
+    assert sorted(after_wait) == ["financeurs.html", "telechargements.html"]
+    for page in ("index.html", "comparaison.html", "qpv.html", "publics.html", "revues.html",
+                 "methodologie.html", "action/A2.html"):  # fmt: skip
+        assert page in before_wait
+    assert 'href="telechargements/financeurs/' in read(tmp_path / "site", "financeurs.html")
+
+
 def test_rebuild_replaces_the_site_whole(tmp_path, warehouse):
     out = tmp_path / "site"
     con = duckdb.connect(str(warehouse), read_only=True)
