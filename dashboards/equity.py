@@ -397,13 +397,12 @@ def equity_pages(ctx) -> list:
     the site's templates (ctx.render): the site renders them while the workbooks are
     still being written."""
     comparison = comparison_context(ctx)
-    pages = [
+    return [
         ctx.render("comparaison.html", "comparaison.html", TITLES["comparaison.html"],
-                   charts=len(comparison["views"]), **comparison)
+                   charts=len(comparison["views"]), **comparison),
+        _analysis_page(ctx, "qpv.html", qpv_context(ctx)),
+        _analysis_page(ctx, "publics.html", publics_context(ctx)),
     ]  # fmt: skip
-    pages += [_analysis_page(ctx, "qpv.html", qpv_context(ctx))]
-    pages += [_analysis_page(ctx, "publics.html", publics_context(ctx))]
-    return pages
 
 
 def funders_page(ctx, downloads: list[tuple[str, int]]):
