@@ -77,7 +77,9 @@ def run(
     import dagster as dg
 
     from pipelines.definitions import defs
+    from pipelines.gc_policy import fewer_collections
 
+    fewer_collections()
     root = settings.data_root()
     typer.echo(f"Données : {root}")
     job = defs().resolve_job_def("pipeline_complet")

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.gc_policy import fewer_collections
 from pipelines.ingest import handover, registry
 from pipelines.ingest.model import ParsedReport, PartnerContext
 from pipelines.ingest.parse import (
@@ -189,7 +190,9 @@ def prepared_in_order(
             yield f, prepare(root, f, ctx, max_bytes, parse)
         return
     # spawn, not fork: the writer's process holds DuckDB and polars threads
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=fewer_collections
+    )
     pending: deque[tuple[list[Job], Future]] = deque()
     chunks = _chunks(jobs)
     try:

@@ -25,6 +25,7 @@ import duckdb
 
 from pipelines import freshness, settings
 from pipelines.fsutil import link_tree
+from pipelines.gc_policy import fewer_collections
 from pipelines.kit import build_partner_kit
 from pipelines.kit.reference import KitReference, kit_reference
 from pipelines.publish.generation import current_generation
@@ -89,6 +90,7 @@ def prepare_ahead(con: duckdb.DuckDBPyConnection, root: Path) -> str:
 def _build_ahead(reference: KitReference, target: Path, site: str, parent: int) -> None:
     _die_with(parent)
     _lower_priority()
+    fewer_collections()
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     written = build_partner_kit(reference, tmp / KIT, site_dir=tmp / site)
     if all(path.is_file() for path in written):  # whole, or not published

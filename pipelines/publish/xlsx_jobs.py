@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.fsutil import write_atomically
+from pipelines.gc_policy import fewer_collections
 
 PARALLEL_FROM_ROWS = 100_000  # total rows of the workbooks of one publication
 
@@ -68,7 +69,9 @@ def start_all(jobs: list[FileJob], workers: int | None = None) -> Pending:
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     if workers < 2 or sum(job.rows for job in jobs) < PARALLEL_FROM_ROWS:
         return Pending([_run(job) for job in jobs])
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=fewer_collections
+    )
     # largest first, so that the last one to start is a small one
     ordered = sorted(jobs, key=lambda job: -job.rows)
     return Pending(pool=pool, futures=[pool.submit(_run, job) for job in ordered])
@@ -82,5 +85,7 @@ def write_all(jobs: list[FileJob], workers: int | None = None) -> list[Path]:
 def start_process(function: Callable, *args) -> Pending:
     """`function(*args)` on one worker process (spawn), in the background: another big
     output built while the publication goes on (the partner kit, kit_output.py)."""
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        1, mp_context=multiprocessing.get_context("spawn"), initializer=fewer_collections
+    )
     return Pending(pool=pool, futures=[pool.submit(function, *args)])
