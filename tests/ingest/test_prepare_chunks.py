@@ -5,6 +5,7 @@ and a schema failure is still the fault of the one file whose rows broke it."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pandera.errors as pa_errors
@@ -30,7 +31,8 @@ def chunk(tmp_path, write_csv):
     files = sorted(scan_incoming(root, years, partners, 10_000), key=lambda f: f.name)
     ctx = partner_context(con, "ASSO1")
     con.close()
-    return root, [(f, ctx) for f in files]
+    yield root, [(f, ctx) for f in files]
+    handover.clear(root)  # what a test left in the shared memory
 
 
 def test_a_chunk_gives_the_reports_of_file_by_file(chunk):
@@ -77,17 +79,20 @@ def test_chunks_hold_a_few_small_files_and_a_big_file_alone(chunk, monkeypatch):
     assert [len(c) for c in prepare._chunks(jobs)] == [1, 1, 1]
 
 
+@pytest.mark.skipif(not handover.SHARED_MEMORY.is_dir(), reason="no /dev/shm on this system")
 def test_accepted_rows_cross_by_a_file_the_writer_maps_then_unlinks(chunk, monkeypatch):
-    """Each file's two accepted rows reach the writer through archive/.cadres (MIN_ROWS
-    lowered to 2 for these small files): nothing in the pipe, the same rows on arrival,
-    and no file left once they are taken over."""
+    """Each file's two accepted rows reach the writer through a file in the shared memory
+    (MIN_ROWS lowered to 2 for these small files): nothing in the pipe, the same rows on
+    arrival, and no file left once they are taken over."""
     root, jobs = chunk
     monkeypatch.setattr(handover, "MIN_ROWS", 2)
     together = prepare.prepare_chunk(root, jobs, 10_000)
 
     assert all(item.parsed.accepted is None for item in together)  # not pickled
     files = [item.accepted_file for item in together]
-    assert all(path.parent == root / "archive" / ".cadres" and path.is_file() for path in files)
+    shared = handover.shared_folder_of(root)
+    assert shared.parent == Path("/dev/shm") and shared.stat().st_mode & 0o777 == 0o700
+    assert all(path.parent == shared and path.is_file() for path in files)
     for item in together:
         item.take_over()
     assert [item.parsed.accepted["id_participant"].to_list() for item in together] == [
@@ -100,6 +105,29 @@ def test_accepted_rows_cross_by_a_file_the_writer_maps_then_unlinks(chunk, monke
         date(2025, 3, 19),
     ]
     assert not any(path.exists() for path in files)
+
+
+def test_rows_cross_by_the_disk_when_the_shared_memory_has_no_room(chunk, monkeypatch):
+    root, jobs = chunk
+    monkeypatch.setattr(handover, "MIN_ROWS", 2)
+    monkeypatch.setattr(handover, "SHARED_MEMORY_RESERVE", 1 << 62)  # more than any has
+    together = prepare.prepare_chunk(root, jobs, 10_000)
+    assert [item.accepted_file.parent for item in together] == [root / "archive" / ".cadres"] * 3
+    together[2].take_over()
+    assert together[2].parsed.accepted["id_participant"].to_list() == ["P3", "P3"]
+
+
+def test_a_shared_folder_open_to_other_users_is_not_used(chunk, monkeypatch, tmp_path):
+    """Someone made the folder first, readable and writable by all: the rows go by the disk."""
+    root, jobs = chunk
+    monkeypatch.setattr(handover, "MIN_ROWS", 2)
+    monkeypatch.setattr(handover, "SHARED_MEMORY", tmp_path / "shm")
+    opened = handover.shared_folder_of(root)
+    opened.mkdir(parents=True)
+    opened.chmod(0o777)
+    together = prepare.prepare_chunk(root, jobs, 10_000)
+    assert [item.accepted_file.parent for item in together] == [root / "archive" / ".cadres"] * 3
+    assert list(opened.iterdir()) == []
 
 
 def test_a_frame_under_min_rows_stays_in_the_pipe(chunk):
@@ -118,6 +146,7 @@ def test_handed_rows_left_by_a_killed_run_are_removed_by_the_next(chunk, monkeyp
     ingest_files(con, root, [], run_id="next")  # a run with nothing new
     con.close()
     assert not (root / "archive" / ".cadres").exists()
+    assert not handover.shared_folder_of(root).exists() and not any(p.exists() for p in left)
 
 
 def test_rows_are_read_when_their_file_cannot_be_mapped(chunk, monkeypatch):
