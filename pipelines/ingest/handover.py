@@ -53,30 +53,35 @@ def hand_over(root: Path, frame: pl.DataFrame) -> Path | None:
     frame then goes through the pipe, as it would have)."""
     if frame.height < MIN_ROWS:
         return None
-    folders = [folder_of(root)]
-    if _room_in_shared_memory() >= SHARED_MEMORY_FRAMES * frame.estimated_size():
-        folders.insert(0, shared_folder_of(root))
-    for folder in folders:
-        path = _written(folder, frame)
+    shared = _shared_folder(root, frame.estimated_size())
+    for folder in (shared, folder_of(root)):
+        path = None if folder is None else _written(folder, frame)
         if path is not None:
             return path
     return None
 
 
-def _room_in_shared_memory() -> int:
+def _shared_folder(root: Path, size: int) -> Path | None:
+    """The shared memory's folder of `root` when it has room for `size` bytes and is ours,
+    closed to other users: /dev/shm is shared by every user of the machine, who must
+    neither read partners' rows nor swap a file before the writer takes it."""
+    folder = shared_folder_of(root)
     try:
         stats = os.statvfs(SHARED_MEMORY)
-    except OSError:  # none on this system
-        return 0
-    return stats.f_bavail * stats.f_frsize - SHARED_MEMORY_RESERVE
+        if stats.f_bavail * stats.f_frsize - SHARED_MEMORY_RESERVE < SHARED_MEMORY_FRAMES * size:
+            return None
+        folder.mkdir(mode=0o700, exist_ok=True)
+        owner = folder.lstat()
+    except OSError:  # no shared memory on this system, or not writable
+        return None
+    private = owner.st_uid == os.getuid() and not owner.st_mode & 0o077
+    return folder if private and stat.S_ISDIR(owner.st_mode) else None
 
 
 def _written(folder: Path, frame: pl.DataFrame) -> Path | None:
     path = None
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _private(folder):
-            return None
+        folder.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=".tmp-", suffix=".arrow", dir=folder)
         os.close(fd)
         path = Path(name)
@@ -86,16 +91,6 @@ def _written(folder: Path, frame: pl.DataFrame) -> Path | None:
             path.unlink(missing_ok=True)
         return None
     return path
-
-
-def _private(folder: Path) -> bool:
-    """Ours, and closed to other users: /dev/shm is shared by every user of the machine,
-    who must neither read partners' rows nor swap a file before the writer takes it."""
-    if folder.parent != SHARED_MEMORY:
-        return True
-    stats = folder.lstat()
-    private = stats.st_uid == os.getuid() and not stats.st_mode & 0o077
-    return private and stat.S_ISDIR(stats.st_mode)
 
 
 def take_over(path: Path) -> pl.DataFrame:
