@@ -25,9 +25,9 @@ import duckdb
 
 from pipelines import freshness, settings
 from pipelines.fsutil import link_tree
-from pipelines.gc_policy import fewer_collections
 from pipelines.kit import build_partner_kit
 from pipelines.kit.reference import KitReference, kit_reference
+from pipelines.priority import BACKGROUND_NICENESS, background_worker
 from pipelines.publish.generation import current_generation
 from pipelines.publish.xlsx_jobs import Pending, start_process
 
@@ -37,8 +37,8 @@ KIT_TABLES = ("ref.contrat", "ref.partenaires", "ref.actions", "ref.qpv")
 BACKGROUND_FROM_PARTNERS = 20  # fewer: built in place, where a worker would cost more
 AHEAD = ".kit-avance"
 # Below the run's own work (nice 0): the kit takes the cores' idle moments, and about a
-# tenth of a core when none is idle.
-AHEAD_NICENESS = 10
+# tenth of a core when none is idle (pipelines/priority.py).
+AHEAD_NICENESS = BACKGROUND_NICENESS
 
 _ahead: dict[Path, BaseProcess] = {}  # kits being prepared by this process, by folder
 
@@ -89,22 +89,11 @@ def prepare_ahead(con: duckdb.DuckDBPyConnection, root: Path) -> str:
 
 def _build_ahead(reference: KitReference, target: Path, site: str, parent: int) -> None:
     _die_with(parent)
-    _lower_priority()
-    fewer_collections()
+    background_worker()
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     written = build_partner_kit(reference, tmp / KIT, site_dir=tmp / site)
     if all(path.is_file() for path in written):  # whole, or not published
         os.replace(tmp, target)
-
-
-def _lower_priority() -> None:
-    """Every thread started meanwhile too: Linux sets a niceness per thread."""
-    tasks = Path("/proc/self/task")
-    for tid in [int(t) for t in os.listdir(tasks)] if tasks.is_dir() else [0]:
-        try:
-            os.setpriority(os.PRIO_PROCESS, tid, AHEAD_NICENESS)
-        except OSError:  # a thread that ended meanwhile
-            pass
 
 
 def _die_with(parent: int) -> None:

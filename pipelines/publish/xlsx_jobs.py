@@ -5,9 +5,9 @@ At a big city's size (128 k indicator rows, 12 funder extracts of up to 66 k row
 workbooks still take about 6 CPU-s (pipelines/publish/workbook.py). They are
 independent, so a publication with many rows writes them in worker processes (spawn:
 the publishing process holds DuckDB's threads) and builds its other outputs (reports,
-partner kit) meanwhile; whatever needs the workbooks (the site links the downloads)
-waits for them first. A small publication writes them in place, where starting workers
-would cost more than it saves.
+partner kit) meanwhile, below the run's own priority (pipelines/priority.py); whatever
+needs the workbooks (the site links the downloads) waits for them first. A small
+publication writes them in place, where starting workers would cost more than it saves.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.fsutil import write_atomically
-from pipelines.gc_policy import fewer_collections
+from pipelines.priority import background_worker
 
 PARALLEL_FROM_ROWS = 100_000  # total rows of the workbooks of one publication
 
@@ -70,7 +70,7 @@ def start_all(jobs: list[FileJob], workers: int | None = None) -> Pending:
     if workers < 2 or sum(job.rows for job in jobs) < PARALLEL_FROM_ROWS:
         return Pending([_run(job) for job in jobs])
     pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=fewer_collections
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=background_worker
     )
     # largest first, so that the last one to start is a small one
     ordered = sorted(jobs, key=lambda job: -job.rows)
@@ -86,6 +86,6 @@ def start_process(function: Callable, *args) -> Pending:
     """`function(*args)` on one worker process (spawn), in the background: another big
     output built while the publication goes on (the partner kit, kit_output.py)."""
     pool = ProcessPoolExecutor(
-        1, mp_context=multiprocessing.get_context("spawn"), initializer=fewer_collections
+        1, mp_context=multiprocessing.get_context("spawn"), initializer=background_worker
     )
     return Pending(pool=pool, futures=[pool.submit(function, *args)])
