@@ -36,9 +36,6 @@ KIT = "kit-partenaire"
 KIT_TABLES = ("ref.contrat", "ref.partenaires", "ref.actions", "ref.qpv")
 BACKGROUND_FROM_PARTNERS = 20  # fewer: built in place, where a worker would cost more
 AHEAD = ".kit-avance"
-# Below the run's own work (nice 0): the kit takes the cores' idle moments, and about a
-# tenth of a core when none is idle (pipelines/priority.py).
-AHEAD_NICENESS = BACKGROUND_NICENESS
 
 _ahead: dict[Path, BaseProcess] = {}  # kits being prepared by this process, by folder
 
@@ -81,8 +78,9 @@ def prepare_ahead(con: duckdb.DuckDBPyConnection, root: Path) -> str:
         target=_build_ahead, args=(reference, target, site, os.getpid()), daemon=True
     )
     process.start()
-    # from its start (its imports included), not once it runs our code
-    os.setpriority(os.PRIO_PROCESS, process.pid, AHEAD_NICENESS)
+    # below the run's own work from its start (its imports included), not once it runs our
+    # code: it takes the cores' idle moments, and about a tenth of a core when none is idle
+    os.setpriority(os.PRIO_PROCESS, process.pid, BACKGROUND_NICENESS)
     _ahead[target] = process
     return "en cours"
 
