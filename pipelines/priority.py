@@ -18,12 +18,12 @@ from pipelines.gc_policy import fewer_collections
 BACKGROUND_NICENESS = 10
 
 
-def lower_priority(niceness: int = BACKGROUND_NICENESS) -> None:
+def lower_priority() -> None:
     """This process, every thread it started included: Linux sets a niceness per thread."""
     tasks = Path("/proc/self/task")
     for tid in [int(t) for t in os.listdir(tasks)] if tasks.is_dir() else [0]:
         try:
-            os.setpriority(os.PRIO_PROCESS, tid, niceness)
+            os.setpriority(os.PRIO_PROCESS, tid, BACKGROUND_NICENESS)
         except OSError:  # a thread that ended meanwhile
             pass
 

@@ -84,7 +84,8 @@ def write_all(jobs: list[FileJob], workers: int | None = None) -> list[Path]:
 
 def start_process(function: Callable, *args) -> Pending:
     """`function(*args)` on one worker process (spawn), in the background: another big
-    output built while the publication goes on (the partner kit, kit_output.py)."""
+    output built while the publication goes on (the partner kit, kit_output.py; the
+    validation reports' pages, pipelines/ingest/reports.py)."""
     pool = ProcessPoolExecutor(
         1, mp_context=multiprocessing.get_context("spawn"), initializer=background_worker
     )
