@@ -8,39 +8,45 @@ UPDATE raw.seances SET en_vigueur = false, reside_qpv = NULL
 WHERE en_vigueur AND in_build_scope(code_action);
 UPDATE raw.seances SET en_vigueur = true
 WHERE file_id IN (SELECT file_id FROM report_files) AND in_build_scope(code_action);
--- A file never holds a key twice (rule doublon), so a key can only be repeated where the
--- same action and date appear in two files in force: only those sessions (a fifth at a big
--- city's size) are ranked; all but the winner of each key (highest report_order, then
--- lowest row_number) leave the rows in force.
+-- A file never holds a key twice (rule doublon), so a key can only be repeated where two
+-- files in force hold the same action on overlapping dates: only the sessions of those
+-- overlaps (a fifth at a big city's size, where some partners report a year and its
+-- halves) are candidates, found from each file's date range per action, with no grouping
+-- of every session. A candidate leaves the rows in force when another row of its key ranks
+-- higher (highest report_order, then lowest row_number): one semi join, cheaper than a
+-- grouped maximum joined back or a window.
 UPDATE raw.seances AS s SET en_vigueur = false
 FROM (
-    WITH dates_partagees AS (
-        SELECT code_action, date_seance
+    WITH fichiers_actions AS (
+        SELECT file_id, code_action, min(date_seance) AS premiere, max(date_seance) AS derniere
         FROM raw.seances
         SEMI JOIN report_files USING (file_id)
         WHERE in_build_scope(code_action)
         GROUP BY ALL
-        HAVING min(file_id) <> max(file_id)
+    ),
+    chevauchements AS (
+        SELECT a.file_id, a.code_action,
+            greatest(a.premiere, b.premiere) AS debut, least(a.derniere, b.derniere) AS fin
+        FROM fichiers_actions AS a
+        JOIN fichiers_actions AS b
+            ON b.code_action = a.code_action AND b.file_id <> a.file_id
+            AND b.premiere <= a.derniere AND a.premiere <= b.derniere
     ),
     candidates AS (
         SELECT r.rowid AS ligne, r.id_participant, r.code_action, r.date_seance,
             rang_en_vigueur(f.report_order, r.row_number) AS rang
         FROM raw.seances AS r
         JOIN report_files AS f USING (file_id)
-        SEMI JOIN dates_partagees AS d USING (code_action, date_seance)
+        SEMI JOIN chevauchements AS c
+            ON c.file_id = r.file_id AND c.code_action = r.code_action
+            AND r.date_seance BETWEEN c.debut AND c.fin
         WHERE in_build_scope(r.code_action)
-    ),
-    -- a grouped maximum joined back: cheaper than a window over every candidate
-    repetees AS (
-        SELECT id_participant, code_action, date_seance, max(rang) AS gagnant
-        FROM candidates
-        GROUP BY ALL
-        HAVING count(*) > 1
     )
     SELECT c.ligne
     FROM candidates AS c
-    JOIN repetees AS k USING (id_participant, code_action, date_seance)
-    WHERE c.rang <> k.gagnant
+    SEMI JOIN candidates AS w
+        ON w.id_participant = c.id_participant AND w.code_action = c.code_action
+        AND w.date_seance = c.date_seance AND w.rang > c.rang
 ) AS perdantes
 WHERE s.rowid = perdantes.ligne;
 UPDATE raw.seances AS s SET reside_qpv = res.qpv

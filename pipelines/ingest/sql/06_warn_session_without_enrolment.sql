@@ -10,7 +10,9 @@ SELECT
     'Séance de la personne « ' || s.id_participant || ' » à l''action ' || s.code_action
         || ' sans inscription acceptée à cette action (dans aucun bilan participants).'
 FROM staging.seances AS s
-WHERE in_build_scope(s.code_action) AND NOT EXISTS (
+-- a session with an enrolment in its action has a residence (04_staging_seances.sql): only
+-- the few without one are looked up, not the 22 M sessions of a big city
+WHERE in_build_scope(s.code_action) AND s.reside_qpv IS NULL AND NOT EXISTS (
     -- the same actions only, so that a partial build does not read every enrolment
     SELECT 1 FROM staging.participants AS p
     WHERE in_build_scope(p.code_action)
