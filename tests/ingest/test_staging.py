@@ -314,3 +314,42 @@ def test_sessions_latest_report_wins_per_key_over_three_reports(wh, write_csv):
         ("P2", "10/03", "absent", "2025-S1"),
         ("P3", "16/09", "present", "2025-S2"),
     ]
+
+
+def test_sessions_repeated_at_the_edges_of_two_reports_overlap(wh, write_csv):
+    """Candidates for a repeated key are the sessions of an action inside the date range
+    two files in force share: a key on the first or last day of that range is still ranked,
+    a key of another action on the same day is not a repeat."""
+    root, con = wh
+    # the annual report covers 01/06 to 30/09; the first half-year 15/03 to 30/06 (A2) and
+    # 01/06 (A1): they share A2 from 01/06 to 30/06, and A1 on 01/06
+    annual = [
+        ["P1", "A2", "01/06/2025", "A"],
+        ["P1", "A2", "30/06/2025", "A"],
+        ["P2", "A2", "30/09/2025", "P"],
+        ["P1", "A1", "01/06/2025", "E"],
+    ]
+    s1 = [
+        ["P1", "A2", "15/03/2025", "P"],
+        ["P1", "A2", "01/06/2025", "P"],
+        ["P1", "A2", "30/06/2025", "P"],
+        ["P3", "A1", "01/06/2025", "P"],
+    ]
+    drop(write_csv, root, "ASSO1/2025/seances.csv", SEANCES_HEADER, annual, T0)
+    drop(write_csv, root, "ASSO1/2025-S1/seances.csv", SEANCES_HEADER, s1, T0 + 10)
+    run(con, root, "r1")
+
+    in_force = rows(
+        con,
+        "SELECT id_participant, code_action, strftime(date_seance, '%d/%m'), presence, "
+        "f.periode FROM staging.seances JOIN ingest.files AS f USING (file_id) ORDER BY 1, 2, 3",
+    )
+    # 2025 ranks after 2025-S1: the annual report wins both edges of the shared range
+    assert in_force == [
+        ("P1", "A1", "01/06", "excuse", "2025"),
+        ("P1", "A2", "01/06", "absent", "2025"),
+        ("P1", "A2", "15/03", "present", "2025-S1"),
+        ("P1", "A2", "30/06", "absent", "2025"),
+        ("P2", "A2", "30/09", "present", "2025"),
+        ("P3", "A1", "01/06", "present", "2025-S1"),
+    ]
