@@ -50,11 +50,13 @@ MIN_FILES_FOR_WORKERS = 16
 # 4, on a big city's files, both workers sat idle 0.25-0.35 s at each batch's commit, about
 # 2.9 s each in the stage; at 8, 0.7 s. The handover's peak in /dev/shm stayed at 170-200 MB.
 AHEAD_PER_WORKER = 8
-# Files of one chunk, at most, and bytes (a bigger file is a chunk on its own). Chunks of 32
-# files or 32 MB saved the workers 2 % of their CPU on a big city's files (bench_parse.py:
-# 39.6 -> 38.8 CPU-s) and raised the run's peak memory from 1.5 to 1.7-1.9 GiB: not kept.
-CHUNK_FILES = 8
-CHUNK_BYTES = 4 * 1024 * 1024
+# Files of one chunk, at most, and bytes (a bigger file is a chunk on its own): each chunk
+# costs the workers a fixed share of Python and polars calls. On a big city's files
+# (bench_parse.py, medians of 3) 8 files / 4 MB took 16.4-17.0 CPU-s, 16 / 16 MB 14.4-15.4
+# and 32 / 32 MB 14.2; in whole runs 16 / 16 MB shortened the files stage in 7 pairs out of
+# 7 (medians 21.3 -> 20.6 s), the run's peak memory unchanged (1.6-1.75 GiB).
+CHUNK_FILES = 16
+CHUNK_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
