@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import duckdb  # noqa: E402
 
 from pipelines import warehouse  # noqa: E402
-from pipelines.ingest import prepare, registry  # noqa: E402
+from pipelines.ingest import handover, prepare, registry  # noqa: E402
 from pipelines.ingest.load import partner_contexts, reference_scope  # noqa: E402
 from pipelines.ingest.reference import read_reference, write_reference  # noqa: E402
 from pipelines.ingest.scan import periode_bounds, scan_incoming  # noqa: E402
@@ -82,8 +82,11 @@ def main() -> None:
         with warehouse.connect(root / "warehouse" / "evaluation.duckdb") as con:
             write_reference(con, read_reference(root))
             jobs = _jobs(con, root, args.files)
-        _once(root, jobs[: args.chunk_files], args.chunk_files)  # imports, memos
-        runs = [_once(root, jobs, args.chunk_files) for _ in range(args.runs)]
+        try:
+            _once(root, jobs[: args.chunk_files], args.chunk_files)  # imports, memos
+            runs = [_once(root, jobs, args.chunk_files) for _ in range(args.runs)]
+        finally:
+            handover.clear(root)  # the folder the frames crossed, in the shared memory
     chunking = f"chunks of {args.chunk_files} files / {args.chunk_mb} MB"
     print(f"{len(jobs)} files, {runs[0][2]:,} rows accepted, {chunking}")
     print(
