@@ -1,11 +1,13 @@
 """Archive and parse partner files ahead of the single writer, on every core.
 
 Reading and validating a file is pure work on its bytes: worker processes copy each file
-to the archive under a hidden temp name (checked against the scan) and parse that copy, while
-the run's own process records the files in arrival order, a batch per transaction, in the
-warehouse (one writer, DuckDB's rule). A file is read once from incoming/ (the copy) and parsed
-once; the writer gives the copies their final names just before recording them, so a kill
-never leaves an archived file that was not recorded.
+to the archive under a hidden temp name (checked against the scan) and parse it, while the
+run's own process records the files in arrival order, a batch per transaction, in the
+warehouse (one writer, DuckDB's rule). The copy is written past the page cache
+(archive_copy.py), so the file is parsed from incoming/, where the scan's hashing left its
+pages; its stat, unchanged since the scan, tells that these are the archived bytes (else
+the copy is parsed). The writer gives the copies their final names just before recording
+them, so a kill never leaves an archived file that was not recorded.
 
 A worker takes a few consecutive small files at a time (a chunk), validates those of one
 kind and header together (parse.parse_reports: polars' fixed cost per operation was most of
@@ -40,6 +42,7 @@ from pipelines.ingest.parse import (
     parse_reports,
 )
 from pipelines.ingest.scan import IncomingFile
+from pipelines.ingest.scan_cache import stat_key
 
 log = logging.getLogger(__name__)
 
@@ -97,15 +100,28 @@ def prepare(
     max_bytes: int,
     parse: Callable[..., ParsedReport] = parse_report,
 ) -> Prepared:
-    """Stage the archive copy, then parse it when `ctx` is given."""
+    """Stage the archive copy, then parse the file when `ctx` is given."""
     item = _staged(root, f)
     if ctx is None or item.staged is None:
         return item
-    try:
-        item.parsed = parse(_source(root, f, item), f.kind, ctx, max_bytes)
-    except Exception as err:  # raised by the writer, in order, like an error of its own parse
-        item.error, item.error_trace = err, traceback.format_exc()
+    _parse_into(item, parse, f.path, f, ctx, max_bytes)
+    if not _unchanged(f) and (archived := item.staged.readable_copy(root)) is not None:
+        _parse_into(item, parse, archived, f, ctx, max_bytes)  # the archived bytes instead
     return item
+
+
+def _parse_into(
+    item: Prepared,
+    parse: Callable[..., ParsedReport],
+    source: Path,
+    f: IncomingFile,
+    ctx: PartnerContext,
+    max_bytes: int,
+) -> None:
+    try:
+        item.parsed, item.error = parse(source, f.kind, ctx, max_bytes), None
+    except Exception as err:  # raised by the writer, in order, like an error of its own parse
+        item.parsed, item.error, item.error_trace = None, err, traceback.format_exc()
 
 
 def _staged(root: Path, f: IncomingFile) -> Prepared:
@@ -116,27 +132,35 @@ def _staged(root: Path, f: IncomingFile) -> Prepared:
         return Prepared(None)
 
 
-def _source(root: Path, f: IncomingFile, item: Prepared) -> Path:
-    """What to parse: the staged copy (a file is read once from incoming/)."""
-    return item.staged.readable_copy(root) or f.path
+def _unchanged(f: IncomingFile) -> bool:
+    """The file in incoming/ still has the stat of the scan: the bytes just parsed from it
+    are those archived."""
+    try:
+        return stat_key(os.stat(f.path)) == f.scanned_as
+    except OSError:
+        return False
 
 
 def prepare_chunk(root: Path, chunk: list[Job], max_bytes: int) -> list[Prepared]:
     """prepare() for each file of `chunk`: its files of one kind and header validated
     together (parse_reports), and one pandera check per kind for all of them."""
     prepared: list[Prepared] = []
-    parsing: list[Prepared] = []
+    parsing: list[tuple[IncomingFile, Prepared]] = []
     jobs: list[ParseJob] = []
     for f, ctx in chunk:
         prepared.append(item := _staged(root, f))
         if ctx is not None and item.staged is not None:
-            parsing.append(item)
-            jobs.append((_source(root, f, item), f.kind, ctx))
-    for item, outcome in zip(parsing, parse_reports(jobs, max_bytes), strict=True):
-        if isinstance(outcome, ParseFailure):  # raised by the writer, in order
-            item.error, item.error_trace = outcome.error, outcome.trace
-        else:
-            item.parsed = outcome
+            parsing.append((f, item))
+            jobs.append((f.path, f.kind, ctx))
+    _parsed(parsing, parse_reports(jobs, max_bytes))
+    # the rare file written since it was copied: its archived bytes are parsed instead
+    again = [
+        (i, archived)
+        for i, (f, item) in enumerate(parsing)
+        if not _unchanged(f) and (archived := item.staged.readable_copy(root)) is not None
+    ]
+    jobs = [(archived, *jobs[i][1:]) for i, archived in again]
+    _parsed([parsing[i] for i, _archived in again], parse_reports(jobs, max_bytes))
     by_kind: dict[str, list[Prepared]] = {}
     for item in prepared:
         if item.parsed is not None and not item.parsed.refused:
@@ -153,6 +177,14 @@ def prepare_chunk(root: Path, chunk: list[Job], max_bytes: int) -> list[Prepared
     for item in prepared:
         item.hand_over(root)
     return prepared
+
+
+def _parsed(parsing: list[tuple[IncomingFile, Prepared]], outcomes: list) -> None:
+    for (_f, item), outcome in zip(parsing, outcomes, strict=True):
+        if isinstance(outcome, ParseFailure):  # raised by the writer, in order
+            item.parsed, item.error, item.error_trace = None, outcome.error, outcome.trace
+        else:
+            item.parsed, item.error = outcome, None
 
 
 def _chunks(jobs: Iterable[Job], max_files: int | None = None) -> Iterator[list[Job]]:

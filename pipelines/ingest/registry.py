@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.ingest.archive_copy import copy_durably
 from pipelines.ingest.scan import IncomingFile
 from pipelines.ingest.scan_cache import stat_key
 
@@ -89,11 +90,10 @@ def stage_archive(root: Path, f: IncomingFile) -> StagedArchive:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
     os.close(fd)
     try:
-        # Copied in the kernel, not hashed again (1.3 GB at a big city's size): a file
-        # written since the scan has another change time (scan_cache.py).
-        shutil.copyfile(f.path, tmp)
-        with open(tmp, "rb") as copy:
-            os.fsync(copy.fileno())
+        # Copied in the kernel, past the page cache (archive_copy.py), not hashed again
+        # (1.3 GB at a big city's size): a file written since the scan has another change
+        # time (scan_cache.py).
+        copy_durably(f.path, Path(tmp))
         if stat_key(os.stat(f.path)) != f.scanned_as:
             raise ChangedWhileRead(f.rel)
         shutil.copystat(f.path, tmp)

@@ -4,6 +4,8 @@ and a schema failure is still the fault of the one file whose rows broke it."""
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import date
 from pathlib import Path
 
@@ -162,3 +164,50 @@ def test_rows_are_read_when_their_file_cannot_be_mapped(chunk, monkeypatch):
     item.take_over()
     assert item.parsed.accepted["id_participant"].to_list() == ["P2", "P2"]
     assert not path.exists()
+
+
+def _rewrite_in_place(path: Path, old: bytes, new: bytes, mtime: int) -> None:
+    """A partner's tool saving over the file: same size and modification time, other bytes;
+    only the change time moves (after a tick of the kernel's coarse clock)."""
+    time.sleep(0.02)
+    path.write_bytes(path.read_bytes().replace(old, new))
+    os.utime(path, (mtime, mtime))
+
+
+def test_a_file_written_while_parsed_gives_the_archived_bytes(chunk, monkeypatch):
+    """The workers parse the file in incoming/ (its archive copy is written past the page
+    cache): one written since its copy is parsed again from the copy, the bytes recorded."""
+    root, jobs = chunk
+    real = prepare.parse_reports
+    b = jobs[1][0]
+
+    def saved_over_b_meanwhile(parse_jobs, max_bytes):
+        if any(path == b.path for path, _kind, _ctx in parse_jobs):
+            _rewrite_in_place(b.path, b"P2;", b"P9;", T0 + 2)
+        return real(parse_jobs, max_bytes)
+
+    monkeypatch.setattr(prepare, "parse_reports", saved_over_b_meanwhile)
+    a, b_item, c = prepare.prepare_chunk(root, jobs, 10_000)
+    for item in (a, b_item, c):
+        item.take_over()
+    assert [item.parsed.accepted["id_participant"].to_list() for item in (a, b_item, c)] == [
+        ["P1", "P1"],
+        ["P2", "P2"],
+        ["P3", "P3"],
+    ]
+    assert b"P9;" in b.path.read_bytes()  # incoming/ holds the new bytes, left for next run
+    assert b"P2;" in b_item.staged.tmp.read_bytes()  # the copy, the bytes parsed
+
+
+def test_a_file_written_while_parsed_alone_gives_the_archived_bytes(chunk):
+    root, jobs = chunk
+    f, ctx = jobs[0]
+
+    def saved_over_meanwhile(path, kind, context, max_bytes):
+        if path == f.path:
+            _rewrite_in_place(f.path, b"P1;", b"P9;", T0 + 1)
+        return parse.parse_report(path, kind, context, max_bytes)
+
+    item = prepare.prepare(root, f, ctx, 10_000, saved_over_meanwhile)
+    assert item.error is None
+    assert item.parsed.accepted["id_participant"].to_list() == ["P1", "P1"]
