@@ -353,3 +353,32 @@ def test_sessions_repeated_at_the_edges_of_two_reports_overlap(wh, write_csv):
         ("P2", "A2", "30/09", "present", "2025"),
         ("P3", "A1", "01/06", "present", "2025-S1"),
     ]
+
+
+def test_sessions_ranked_across_three_overlapping_reports(wh, write_csv):
+    """A report may hold sessions of an earlier period (reported late): the second
+    half-year's file then overlaps the first's, and the annual report overlaps both. A row
+    loses to a higher-ranked row of its key in any of them, the middle report winning over
+    the first and losing to the annual one."""
+    root, con = wh
+    s1 = [["P1", "A2", "10/03/2025", "P"], ["P2", "A2", "12/03/2025", "P"]]
+    s1 += [["P3", "A2", "14/03/2025", "P"]]
+    s2 = [["P1", "A2", "10/03/2025", "A"], ["P2", "A2", "12/03/2025", "A"]]
+    s2 += [["P4", "A2", "15/09/2025", "P"]]
+    annual = [["P1", "A2", "10/03/2025", "E"], ["P3", "A2", "14/03/2025", "A"]]
+    drop(write_csv, root, "ASSO1/2025/seances.csv", SEANCES_HEADER, annual, T0)
+    drop(write_csv, root, "ASSO1/2025-S2/seances.csv", SEANCES_HEADER, s2, T0 + 10)
+    drop(write_csv, root, "ASSO1/2025-S1/seances.csv", SEANCES_HEADER, s1, T0 + 20)
+    run(con, root, "r1")
+
+    in_force = rows(
+        con,
+        "SELECT id_participant, strftime(date_seance, '%d/%m'), presence, f.periode "
+        "FROM staging.seances JOIN ingest.files AS f USING (file_id) ORDER BY 1, 2",
+    )
+    assert in_force == [
+        ("P1", "10/03", "excuse", "2025"),
+        ("P2", "12/03", "absent", "2025-S2"),
+        ("P3", "14/03", "absent", "2025"),
+        ("P4", "15/09", "present", "2025-S2"),
+    ]
