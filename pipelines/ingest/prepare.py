@@ -42,7 +42,6 @@ from pipelines.ingest.parse import (
     parse_reports,
 )
 from pipelines.ingest.scan import IncomingFile
-from pipelines.ingest.scan_cache import stat_key
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +104,8 @@ def prepare(
     if ctx is None or item.staged is None:
         return item
     _parse_into(item, parse, f.path, f, ctx, max_bytes)
-    if not _unchanged(f) and (archived := item.staged.readable_copy(root)) is not None:
-        _parse_into(item, parse, archived, f, ctx, max_bytes)  # the archived bytes instead
+    if (archived := _archived_if_changed(root, f, item)) is not None:
+        _parse_into(item, parse, archived, f, ctx, max_bytes)
     return item
 
 
@@ -124,21 +123,20 @@ def _parse_into(
         item.parsed, item.error, item.error_trace = None, err, traceback.format_exc()
 
 
+def _archived_if_changed(root: Path, f: IncomingFile, item: Prepared) -> Path | None:
+    """The archive copy to parse instead, when the file in incoming/ was written since the
+    scan (its stat moved): the bytes recorded are those archived."""
+    if registry.unchanged_since_scan(f):
+        return None
+    return item.staged.readable_copy(root)
+
+
 def _staged(root: Path, f: IncomingFile) -> Prepared:
     """`f` with its archive copy staged (none when it changed while being read)."""
     try:
         return Prepared(registry.stage_archive(root, f))
     except registry.ChangedWhileRead:
         return Prepared(None)
-
-
-def _unchanged(f: IncomingFile) -> bool:
-    """The file in incoming/ still has the stat of the scan: the bytes just parsed from it
-    are those archived."""
-    try:
-        return stat_key(os.stat(f.path)) == f.scanned_as
-    except OSError:
-        return False
 
 
 def prepare_chunk(root: Path, chunk: list[Job], max_bytes: int) -> list[Prepared]:
@@ -157,10 +155,10 @@ def prepare_chunk(root: Path, chunk: list[Job], max_bytes: int) -> list[Prepared
     again = [
         (i, archived)
         for i, (f, item) in enumerate(parsing)
-        if not _unchanged(f) and (archived := item.staged.readable_copy(root)) is not None
+        if (archived := _archived_if_changed(root, f, item)) is not None
     ]
-    jobs = [(archived, *jobs[i][1:]) for i, archived in again]
-    _parsed([parsing[i] for i, _archived in again], parse_reports(jobs, max_bytes))
+    archived_jobs = [(archived, *jobs[i][1:]) for i, archived in again]
+    _parsed([parsing[i] for i, _archived in again], parse_reports(archived_jobs, max_bytes))
     by_kind: dict[str, list[Prepared]] = {}
     for item in prepared:
         if item.parsed is not None and not item.parsed.refused:

@@ -94,13 +94,22 @@ def stage_archive(root: Path, f: IncomingFile) -> StagedArchive:
         # (1.3 GB at a big city's size): a file written since the scan has another change
         # time (scan_cache.py).
         copy_durably(f.path, Path(tmp))
-        if stat_key(os.stat(f.path)) != f.scanned_as:
+        if not unchanged_since_scan(f):
             raise ChangedWhileRead(f.rel)
         shutil.copystat(f.path, tmp)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return StagedArchive(rel, Path(tmp))
+
+
+def unchanged_since_scan(f: IncomingFile) -> bool:
+    """The file still has the stat of the scan, so its bytes are those hashed (and, once
+    staged, those archived); False when it is gone."""
+    try:
+        return stat_key(os.stat(f.path)) == f.scanned_as
+    except OSError:
+        return False
 
 
 def publish_archive(root: Path, staged: StagedArchive) -> None:
