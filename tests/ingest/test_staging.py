@@ -289,6 +289,15 @@ def test_staging_is_rebuilt_only_when_its_inputs_change(wh, write_csv):
     assert counts["rebuilt"] == 1 and counts["cross_file_warnings"] == 1  # P001 entered before
 
 
+def _sessions_in_force(con) -> list[tuple]:
+    """(person, day/month, presence, period of the report) of each session in force."""
+    return rows(
+        con,
+        "SELECT id_participant, strftime(date_seance, '%d/%m'), presence, f.periode "
+        "FROM staging.seances JOIN ingest.files AS f USING (file_id) ORDER BY 1, 2",
+    )
+
+
 def test_sessions_latest_report_wins_per_key_over_three_reports(wh, write_csv):
     """Sessions are ranked only where an action and a date appear in two files in force
     (sql/04_staging_seances.sql): the latest report wins per key, the other keys of a shared
@@ -303,11 +312,7 @@ def test_sessions_latest_report_wins_per_key_over_three_reports(wh, write_csv):
     drop(write_csv, root, "ASSO1/2025/seances.csv", SEANCES_HEADER, annual, T0 - 10)
     run(con, root, "r1")
 
-    in_force = rows(
-        con,
-        "SELECT id_participant, strftime(date_seance, '%d/%m'), presence, f.periode "
-        "FROM staging.seances JOIN ingest.files AS f USING (file_id) ORDER BY 1, 2",
-    )
+    in_force = _sessions_in_force(con)
     assert in_force == [
         ("P1", "10/03", "excuse", "2025"),
         ("P1", "15/09", "absent", "2025"),
@@ -371,11 +376,7 @@ def test_sessions_ranked_across_three_overlapping_reports(wh, write_csv):
     drop(write_csv, root, "ASSO1/2025-S1/seances.csv", SEANCES_HEADER, s1, T0 + 20)
     run(con, root, "r1")
 
-    in_force = rows(
-        con,
-        "SELECT id_participant, strftime(date_seance, '%d/%m'), presence, f.periode "
-        "FROM staging.seances JOIN ingest.files AS f USING (file_id) ORDER BY 1, 2",
-    )
+    in_force = _sessions_in_force(con)
     assert in_force == [
         ("P1", "10/03", "excuse", "2025"),
         ("P2", "12/03", "absent", "2025-S2"),
